@@ -1,0 +1,40 @@
+"""Reading the catalogue: offers and the parameters in force on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import F, Q
+
+from .loader import LoadedProgram, get_catalogue
+from .models import Offer, ParameterOverride
+from .params import Params, coerce_value
+from .schema import Offer as OfferSpec
+
+
+def offer_get(*, name_or_code: str) -> Offer:
+    """An offer row by its exact name or its code."""
+    catalogue = get_catalogue()
+    code = name_or_code if name_or_code in catalogue.offers_by_code else catalogue.offer_code_for_name(name_or_code)
+    return Offer.objects.select_related("program").get(code=code)
+
+
+def offer_spec(*, offer: Offer | str) -> tuple[LoadedProgram, OfferSpec]:
+    """The catalogue's description of an offer."""
+    return get_catalogue().offer(offer if isinstance(offer, str) else offer.code)
+
+
+def params_for(*, program_code: str, on: dt.date) -> Params:
+    """Every parameter of a program as in force on a date: the default, or the newest override by then."""
+    program = get_catalogue().programs[program_code]
+    values: dict[str, Any] = {spec.key: coerce_value(spec, spec.default) for spec in program.file.parameters}
+    overrides = (
+        ParameterOverride.objects.filter(key__in=values.keys())
+        .filter(Q(program__isnull=True) | Q(program__code=program_code))
+        .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=on))
+        .order_by(F("effective_from").asc(nulls_first=True), "created_at", "id")
+    )
+    for override in overrides:
+        values[override.key] = coerce_value(program.parameter(override.key), override.value)
+    return Params(program_code, values)

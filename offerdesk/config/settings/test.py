@@ -1,0 +1,7 @@
+"""Tests: DATABASE_URL picks the database (SQLite by default); e-mail stays in memory."""
+
+from .base import *  # noqa: F403
+
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

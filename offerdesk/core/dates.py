@@ -1,0 +1,71 @@
+"""Dates in the program time zone, calendar arithmetic and business days."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+from django.utils import timezone
+
+
+def now() -> dt.datetime:
+    """The clock. Tests freeze it; nothing else reads the time."""
+    return timezone.now()
+
+
+def today() -> dt.date:
+    """Today's date in the program time zone."""
+    return timezone.localdate(now())
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The calendar date of a moment, in the program time zone."""
+    return timezone.localdate(moment)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Add calendar months; a day that does not exist becomes the month's last day (MWS-VAL-01)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def end_of_month(day: dt.date) -> dt.date:
+    """The last day of the day's month."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+@lru_cache(maxsize=32)
+def _holidays(calendar_code: str, year: int) -> frozenset[dt.date]:
+    if not calendar_code or calendar_code.lower() == "none":
+        return frozenset()
+    return frozenset(holidays.country_holidays(calendar_code, years=year).keys())
+
+
+def is_business_day(day: dt.date, calendar_code: str) -> bool:
+    """Monday to Friday, and not a holiday of the calendar (a country code such as "US", or "none")."""
+    return day.weekday() < 5 and day not in _holidays(calendar_code, day.year)
+
+
+def add_business_days(day: dt.date, count: int, calendar_code: str) -> dt.date:
+    """The date `count` business days after `day`; `day` itself is not counted (AMB-27)."""
+    current = day
+    remaining = count
+    while remaining > 0:
+        current += dt.timedelta(days=1)
+        if is_business_day(current, calendar_code):
+            remaining -= 1
+    return current
+
+
+def business_days_between(start: dt.date, end: dt.date, calendar_code: str) -> int:
+    """How many business days fall in (start, end]."""
+    count = 0
+    current = start
+    while current < end:
+        current += dt.timedelta(days=1)
+        if is_business_day(current, calendar_code):
+            count += 1
+    return count

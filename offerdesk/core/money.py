@@ -1,0 +1,67 @@
+"""Money: Decimal USD to the cent, one rounding helper, parsing and formatting."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import format_decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+MONEY_DIGITS = 14
+_MONEY_RE = re.compile(r"^\s*(?:(?P<cur>[A-Z]{3})\s*)?\$?\s*(?P<num>-?[0-9][0-9,]*(?:\.[0-9]+)?)\s*$")
+
+
+class MoneyError(ValueError):
+    """A money value that cannot be read."""
+
+
+def quantize(amount: Decimal | int | str, *, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """Round to the cent: half-up unless told otherwise. The one rounding helper."""
+    return Decimal(amount).quantize(CENT, rounding=rounding)
+
+
+def split_half(base: Decimal) -> tuple[Decimal, Decimal]:
+    """Split a base in two: the first half rounded down to the cent, the second takes the rest (AMB-29)."""
+    first = quantize(base / 2, rounding=ROUND_DOWN)
+    return first, quantize(base) - first
+
+
+def parse_money(text: str | Decimal | int) -> Decimal:
+    """Read `$75,000.00`, `75000`, or a Decimal; refuse anything else, negatives included."""
+    if isinstance(text, Decimal | int):
+        value = Decimal(text)
+    else:
+        match = _MONEY_RE.match(str(text))
+        if not match:
+            raise MoneyError(f"not an amount of money: {text!r}")
+        try:
+            value = Decimal(match["num"].replace(",", ""))
+        except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
+            raise MoneyError(f"not an amount of money: {text!r}") from exc
+    if not value.is_finite():
+        raise MoneyError(f"not an amount of money: {text!r}")
+    if value < 0:
+        raise MoneyError(f"an amount cannot be negative: {text!r}")
+    if value != value.quantize(CENT):
+        raise MoneyError(f"an amount has at most two decimals: {text!r}")
+    return quantize(value)
+
+
+def parse_local_money(text: str) -> tuple[str, Decimal]:
+    """Read `INR 2,493,702.00` into its currency and amount."""
+    match = _MONEY_RE.match(text)
+    if not match or not match["cur"]:
+        raise MoneyError(f"not a local amount: {text!r}")
+    return match["cur"], parse_money(match["num"])
+
+
+def format_usd(amount: Decimal) -> str:
+    """`$75,000.00`."""
+    return "$" + format_decimal(quantize(amount), format="#,##0.00", locale="en_US")
+
+
+def format_local(amount: Decimal, currency: str) -> str:
+    """`INR 2,493,702.00`."""
+    return f"{currency} " + format_decimal(quantize(amount), format="#,##0.00", locale="en_US")

@@ -1,0 +1,32 @@
+"""The daily run: expiries, lapsed referrals, reminders and e-mail delivery. Safe to run twice a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from offerdesk.core import dates
+from offerdesk.core.models import DailyRun
+from offerdesk.notifications.services import outbox_deliver
+from offerdesk.vouchers.services import referrals_lapse, voucher_reminders_send, vouchers_expire
+
+
+def daily(*, on: dt.date | None = None) -> dict[str, Any]:
+    """Do one day's work. Each step is idempotent on its own, so a second run the same day changes nothing,
+    and a run after missed days catches up: everything due by `on` is done (expiry ≤ on, latest reminder)."""
+    on = on or dates.today()
+    try:
+        with transaction.atomic():
+            run, _ = DailyRun.objects.get_or_create(run_date=on, defaults={"started_at": dates.now()})
+    except IntegrityError:  # another worker created it at the same moment
+        run = DailyRun.objects.get(run_date=on)
+    summary = {
+        "expired": vouchers_expire(on=on),
+        "referrals_lapsed": referrals_lapse(on=on),
+        "reminders": voucher_reminders_send(on=on),
+    }
+    summary["emails_sent"] = outbox_deliver()
+    DailyRun.objects.filter(pk=run.pk).update(finished_at=dates.now(), summary={**run.summary, **summary})
+    return summary

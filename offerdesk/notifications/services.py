@@ -1,0 +1,93 @@
+"""Notices: queued in the outbox inside the causing transaction, delivered once by the worker or daily run."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+from offerdesk.core import dates
+
+from .models import NoticeKind, OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+KIND_HEADER = "X-OfferDesk-Kind"
+MAX_ATTEMPTS = 5
+
+
+def _clean(addresses: Iterable[str | None]) -> list[str]:
+    seen: list[str] = []
+    for address in addresses:
+        if address and address not in seen:
+            seen.append(address)
+    return seen
+
+
+def notice_queue(*, kind: NoticeKind, to: Iterable[str | None], cc: Iterable[str | None] = (),
+                 context: dict[str, Any], target: models.Model | None = None) -> OutboxMessage | None:
+    """Render a notice and put it in the outbox; nothing is queued when nobody is there to read it."""
+    recipients = _clean(to)
+    if not recipients:
+        return None
+    copies = [a for a in _clean(cc) if a not in recipients]
+    slug = slugify(kind.value)
+    context = {**context, "kind": kind.label}
+    subject = " ".join(render_to_string(f"notifications/{slug}.subject.txt", context).split())
+    return OutboxMessage.objects.create(
+        kind=kind,
+        to=recipients,
+        cc=copies,
+        subject=subject,
+        body_text=render_to_string(f"notifications/{slug}.txt", context),
+        body_html=render_to_string(f"notifications/{slug}.html", context),
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+    )
+
+
+def _claim(message_id: int) -> bool:
+    """Claim one pending message with a conditional UPDATE, so two workers never send it twice."""
+    return bool(
+        OutboxMessage.objects.filter(id=message_id, status=OutboxStatus.PENDING).update(
+            status=OutboxStatus.SENDING, attempts=models.F("attempts") + 1, updated_at=dates.now()
+        )
+    )
+
+
+def outbox_deliver(*, limit: int = 500) -> int:
+    """Send pending messages through Django's e-mail backend; returns how many left."""
+    sent = 0
+    pending = list(OutboxMessage.objects.filter(status=OutboxStatus.PENDING).order_by("id").values_list("id", flat=True)[:limit])
+    for message_id in pending:
+        if not _claim(message_id):
+            continue
+        message = OutboxMessage.objects.get(id=message_id)
+        email = EmailMultiAlternatives(
+            subject=message.subject, body=message.body_text, from_email=settings.DEFAULT_FROM_EMAIL,
+            to=message.to, cc=message.cc, headers={KIND_HEADER: message.kind},
+        )
+        if message.body_html:
+            email.attach_alternative(message.body_html, "text/html")
+        try:
+            email.send()
+        except Exception as exc:  # any transport failure: retry later, never lose the message
+            log.warning("outbox message %s failed: %s", message_id, exc)
+            status = OutboxStatus.FAILED if message.attempts >= MAX_ATTEMPTS else OutboxStatus.PENDING
+            OutboxMessage.objects.filter(id=message_id).update(status=status, last_error=str(exc)[:2000])
+            continue
+        OutboxMessage.objects.filter(id=message_id).update(status=OutboxStatus.SENT, sent_at=dates.now())
+        sent += 1
+    return sent
+
+
+def outbox_deliver_on_commit() -> None:
+    """After the causing transaction commits, ask the task queue to deliver the outbox."""
+    from .tasks import deliver_outbox
+
+    transaction.on_commit(lambda: deliver_outbox.enqueue())

@@ -1,0 +1,123 @@
+"""Computing what a partner earns on an approval, scheduling it, and exchange rates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from offerdesk.accounts.models import Role
+from offerdesk.accounts.access import access_require_role
+from offerdesk.audit.services import audit_record, audited_refusals
+from offerdesk.catalogue.params import Params
+from offerdesk.catalogue.rules import cso
+from offerdesk.catalogue.rules.deployment import combination_cap
+from offerdesk.catalogue.rules.redemption import payment_flow
+from offerdesk.catalogue.selectors import offer_spec
+from offerdesk.core import dates
+from offerdesk.core.errors import InvalidInput
+from offerdesk.core.money import ZERO, quantize, split_half
+from offerdesk.redemptions.models import RedemptionRequest, RequestKind, RequestStatus
+from offerdesk.vouchers.models import Voucher, VoucherStatus
+
+from .models import ExchangeRate, Payment, PaymentKind
+
+
+def payable_date(params: Params, *, submitted_on: dt.date, approved_on: dt.date) -> dt.date:
+    """End of the anchor month + lag days, never before the approval (CSO-PAY-07, AMB-13, AMB-28)."""
+    anchor = submitted_on if params["pay.anchor"] == "submission" else approved_on
+    day = max(dates.end_of_month(anchor) + dt.timedelta(days=params["pay.lag_days"]), approved_on)
+    if params["pay.roll"] == "next_business_day":
+        while not dates.is_business_day(day, params["business_day_calendar"]):
+            day += dt.timedelta(days=1)
+    return day
+
+
+def _cso_amount(*, request: RedemptionRequest, voucher: Voucher, params: Params) -> tuple[Decimal, str, dict[str, Any]]:
+    if request.kind == RequestKind.SOW:
+        return ZERO, PaymentKind.SINGLE, {"rule": "CSO-PAY-04", "note": "SOW approval pays nothing"}
+    _, spec = offer_spec(offer=voucher.offer)
+    paid_now = sum(s.paid for s in voucher.customer.seats.all() if s.sku in spec.seat_skus)
+    users, figures = cso.eligible_users(params, poe=request.users_deployed or 0, verified=request.verified_users,
+                                        paid=paid_now, unused_at_issue=voucher.unused_at_issue)
+    amount = cso.payout(params, users=users, voucher_max=voucher.face_value)
+    return amount, PaymentKind.SINGLE, {"rules": ["CSO-USR-04", "CSO-PAY-02", "CSO-PAY-04"], "users": users,
+                                        "figures": figures, "voucher_max": str(voucher.face_value)}
+
+
+def _deployment_amount(*, request: RedemptionRequest, voucher: Voucher, params: Params,
+                       already: Decimal) -> tuple[Decimal, str, dict[str, Any]]:
+    sow = voucher.requests.filter(kind=RequestKind.SOW, status=RequestStatus.APPROVED).first()
+    if request.kind == RequestKind.SOW:
+        sow = request
+    sow_value = sow.value if sow is not None and sow.value is not None else voucher.face_value
+    base = min(voucher.face_value, sow_value)
+    basis: dict[str, Any] = {"face_value": str(voucher.face_value), "sow_value": str(sow_value), "rules": ["MWS-PAY-01"]}
+    program, spec = offer_spec(offer=voucher.offer)
+    applies = spec.combination_partner_family and (not spec.combination_param or params[spec.combination_param])
+    if applies and voucher.deal is not None and Voucher.objects.filter(
+        customer_id=voucher.customer_id, family=spec.combination_partner_family, holds_limit=True
+    ).exclude(status=VoucherStatus.CANCELLED).exists():
+        cap = combination_cap(program.file.combination_caps, segment=voucher.customer.segment,
+                              close=voucher.deal.close_date, params=params)
+        if cap is not None and cap < base:
+            base = cap
+            basis["rules"].append("MWS-CMB-03")
+            basis["combination_cap"] = str(cap)
+    flow = payment_flow(voucher.customer.sector, params)
+    basis["flow"] = flow
+    if request.kind == RequestKind.SOW:
+        amount = split_half(base)[0] if flow == "commercial" else ZERO
+        basis["rules"].append("MWS-PAY-02" if flow == "commercial" else "MWS-PAY-03")
+        return amount, PaymentKind.INITIAL, basis
+    basis["rules"].append("MWS-PAY-02" if flow == "commercial" else "MWS-PAY-03")
+    return max(quantize(base) - already, ZERO), PaymentKind.FINAL if flow == "commercial" else PaymentKind.SINGLE, basis
+
+
+def payment_for_approval(*, request: RedemptionRequest, voucher: Voucher, params: Params,
+                         approved_on: dt.date) -> Payment | None:
+    """Schedule what the approval earns; the voucher must already be locked by the caller."""
+    already = sum((p.amount for p in voucher.payments.all()), ZERO)
+    if voucher.offer.program.rulebook == "cso":
+        amount, kind, basis = _cso_amount(request=request, voucher=voucher, params=params)
+    else:
+        amount, kind, basis = _deployment_amount(request=request, voucher=voucher, params=params, already=already)
+    amount = min(amount, voucher.face_value - already)  # never above the voucher, whatever happened before
+    if amount <= 0:
+        return None
+    payment = Payment.objects.create(
+        voucher=voucher, request=request, partner=request.partner, kind=kind, amount=amount,
+        payable_on=payable_date(params, submitted_on=request.submitted_on, approved_on=approved_on),
+        currency=request.partner.payout_currency, basis=basis, created_at=dates.now(),
+    )
+    Voucher.objects.filter(pk=voucher.pk).update(committed_total=F("committed_total") + amount)
+    audit_record(actor=None, action="payment.schedule", target=payment,
+                 data={"amount": str(amount), "payable_on": payment.payable_on, **basis})
+    return payment
+
+
+@audited_refusals("exchange_rate.set")
+@transaction.atomic
+def exchange_rate_set(*, actor: Any, currency: str, rate: Decimal | str, effective_from: dt.date) -> ExchangeRate:
+    """Finance records how many units of a currency one USD buys, from a date on (AMB-29)."""
+    access_require_role(actor, {Role.FINANCE, Role.OPERATOR}, action="set exchange rates")
+    code = currency.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise InvalidInput(f"not an ISO 4217 currency code: {currency!r}")
+    try:
+        value = Decimal(str(rate).replace(",", ""))
+    except InvalidOperation as exc:
+        raise InvalidInput(f"not a rate: {rate!r}") from exc
+    if not value.is_finite() or value <= 0:
+        raise InvalidInput("an exchange rate must be above zero")
+    if value != value.quantize(Decimal("0.000001")):
+        raise InvalidInput("an exchange rate has at most six decimals")
+    row, _ = ExchangeRate.objects.update_or_create(
+        currency=code, effective_from=effective_from, defaults={"rate": value, "created_at": dates.now()}
+    )
+    audit_record(actor=actor, action="exchange_rate.set", target=row,
+                 data={"currency": code, "rate": str(value), "effective_from": effective_from})
+    return row

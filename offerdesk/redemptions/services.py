@@ -1,0 +1,199 @@
+"""Submitting SOW and POE requests, seat verification, and answering a reviewer's question."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from offerdesk.accounts.access import access_partner_acting_for, access_require_role
+from offerdesk.accounts.models import Role
+from offerdesk.audit.services import audit_record, audited_refusals
+from offerdesk.catalogue.rules import RedemptionFacts, evaluate_redemption
+from offerdesk.catalogue.rules.facts import ExistingRequest, fail
+from offerdesk.catalogue.selectors import offer_spec, params_for
+from offerdesk.core import dates
+from offerdesk.core.errors import InvalidInput, RuleViolation
+from offerdesk.core.money import MoneyError, parse_money
+from offerdesk.core.transitions import check_transition
+from offerdesk.partners.models import Partner
+from offerdesk.reviews.models import Decision, Outcome
+from offerdesk.vouchers.lock_objects import voucher_lock
+from offerdesk.vouchers.models import Voucher, VoucherStatus
+from offerdesk.vouchers.selectors import customer_facts, partner_facts
+from offerdesk.vouchers.services import voucher_set_status
+
+from .models import REQUEST_TRANSITIONS, RedemptionRequest, RequestKind, RequestStatus, Signature, SignatureParty
+
+
+@dataclass(frozen=True)
+class SignatureInput:
+    """A signature given in the portal: who signed, in what role."""
+
+    party: str
+    name: str
+    role: str = ""
+
+
+def redemption_template_id(*, voucher: Voucher, kind: str) -> str:
+    """The identity of the program template a request of this kind must be made from (CSO-RED-02, MWS-RED-03)."""
+    _, spec = offer_spec(offer=voucher.offer)
+    return spec.sow_template if kind == RequestKind.SOW else spec.poe_template
+
+
+def sla_due(*, submitted_on: dt.date, params: Any, rulebook: str) -> dt.date:
+    """Submission date + N business days, the submission day not counted (CSO-REV-01, MWS-REV-01, AMB-27)."""
+    days = params["cso.sla_business_days"] if rulebook == "cso" else params["mws.sla_business_days"]
+    return dates.add_business_days(submitted_on, days, params["business_day_calendar"])
+
+
+def redemption_facts(*, voucher: Voucher, partner: Partner, kind: str, on: dt.date, template_id: str,
+                     signed_by: set[str], params: Any, **figures: Any) -> RedemptionFacts:
+    """The facts the submission and approval rules look at."""
+    program, spec = offer_spec(offer=voucher.offer)
+    referral = getattr(voucher.nomination, "referral", None) if program.file.program.rulebook == "cso" else None
+    return RedemptionFacts(
+        program=program, offer=spec, params=params, on=on, kind=kind,
+        customer=customer_facts(customer=voucher.customer), partner=partner_facts(partner=partner),
+        voucher_partner_id=voucher.partner_id, voucher_status=voucher.status, issue_date=voucher.issue_date,
+        expiry_date=voucher.expiry_date,
+        existing=tuple(ExistingRequest(kind=r.kind, status=r.status, partner_id=r.partner_id)
+                       for r in voucher.requests.all()),
+        template_id=template_id, customer_signed=SignatureParty.CUSTOMER in signed_by,
+        partner_signed=SignatureParty.PARTNER in signed_by,
+        respond_by=referral.respond_by if referral else None, **figures,
+    )
+
+
+def _clean_figures(*, kind: str, value: Any, users_deployed: Any, workload_users: dict[str, Any] | None,
+                   workloads: list[str]) -> tuple[Decimal | None, int | None, dict[str, int]]:
+    try:
+        amount = None if value in (None, "") else parse_money(value)
+    except MoneyError as exc:
+        raise InvalidInput(str(exc)) from exc
+    try:
+        users = None if users_deployed in (None, "") else int(users_deployed)
+        per_workload = {str(k): int(v) for k, v in (workload_users or {}).items()}
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"deployed users must be whole numbers: {exc}") from exc
+    if (users is not None and users < 0) or any(v < 0 for v in per_workload.values()):
+        raise InvalidInput("deployed users cannot be negative")
+    if workloads:
+        unknown = sorted(set(per_workload) - set(workloads))
+        if unknown:
+            raise InvalidInput(f"unknown workload(s) {', '.join(unknown)}; this offer counts {', '.join(workloads)}")
+    if kind == RequestKind.SOW and (users is not None or per_workload):
+        raise InvalidInput("deployed users are reported on the POE, not the SOW")
+    return amount, users, per_workload
+
+
+@audited_refusals("redemption.submit")
+@transaction.atomic
+def redemption_submit(*, actor: Any, voucher: Voucher, partner: Partner, kind: str, template_id: str,
+                      signatures: Iterable[SignatureInput], value: Decimal | str | None = None,
+                      users_deployed: int | None = None, workload_users: dict[str, int] | None = None,
+                      document_hash: str = "") -> RedemptionRequest:
+    """A partner submits a SOW (initial) or POE (final) against a voucher; it stays Received until decided."""
+    access_partner_acting_for(actor, partner.pk, action="submit a redemption request")
+    if kind not in RequestKind.values:
+        raise InvalidInput(f"a request is a SOW or a POE, not {kind!r}")
+    signature_list = list(signatures)
+    parties = [s.party for s in signature_list]
+    if any(p not in SignatureParty.values for p in parties) or len(parties) != len(set(parties)):
+        raise InvalidInput("each of the customer and the partner signs at most once")
+    if any(not s.name.strip() for s in signature_list):
+        raise InvalidInput("a signature needs the signer's name")
+    voucher = voucher_lock(voucher_id=voucher.pk)
+    _, spec = offer_spec(offer=voucher.offer)
+    amount, users, per_workload = _clean_figures(kind=kind, value=value, users_deployed=users_deployed,
+                                                 workload_users=workload_users, workloads=spec.workloads)
+    now = dates.now()
+    on = dates.local_date(now)
+    rulebook = voucher.offer.program.rulebook
+    params = params_for(program_code=voucher.offer.program.code, on=on)
+    facts = redemption_facts(voucher=voucher, partner=partner, kind=kind, on=on, template_id=template_id,
+                             signed_by=set(parties), params=params, value=amount, users_deployed=users,
+                             workload_users=per_workload)
+    evaluate_redemption("submit", facts)
+    try:
+        with transaction.atomic():
+            request = RedemptionRequest.objects.create(
+                voucher=voucher, kind=kind, partner=partner, submitted_at=now, submitted_on=on, submitted_by=actor,
+                value=amount, users_deployed=users, workload_users=per_workload, template_id=template_id,
+                document_hash=document_hash, sla_due_on=sla_due(submitted_on=on, params=params, rulebook=rulebook),
+            )
+    except IntegrityError as exc:
+        rule = "CSO-RED-01" if rulebook == "cso" else "MWS-LIM-04"
+        raise RuleViolation([fail(rule, f"a {kind} for this voucher is already received or approved")]) from exc
+    Signature.objects.bulk_create([
+        Signature(request=request, party=s.party, name=s.name, role=s.role, signed_at=now, document_hash=document_hash)
+        for s in signature_list
+    ])
+    if voucher.partner_id is None:  # FY24: the partner is bound at the first redemption (MWS-NOM-04)
+        voucher.partner = partner
+        voucher.save(update_fields=["partner", "updated_at"])
+    if voucher.status == VoucherStatus.OPEN:
+        voucher_set_status(voucher=voucher, new=VoucherStatus.REDEEMING)
+    audit_record(actor=actor, action="redemption.submit", target=request,
+                 data={"kind": kind, "voucher": voucher.code, "partner": partner.name, "value": str(amount),
+                       "users_deployed": users, "workload_users": per_workload, "sla_due_on": request.sla_due_on})
+    return request
+
+
+def request_lock(*, request: RedemptionRequest) -> tuple[RedemptionRequest, Voucher]:
+    """Lock the request's voucher first, then re-read the request: one lock order everywhere."""
+    voucher = voucher_lock(voucher_id=request.voucher_id)
+    locked = RedemptionRequest.objects.select_for_update().select_related("partner").get(pk=request.pk)
+    return locked, voucher
+
+
+def request_set_status(request: RedemptionRequest, new: str, *extra_fields: str) -> None:
+    check_transition(REQUEST_TRANSITIONS, what="request", current=request.status, new=new)
+    request.status = new
+    request.save(update_fields=["status", "updated_at", *extra_fields])
+
+
+@audited_refusals("redemption.verify_seats")
+@transaction.atomic
+def redemption_verify_seats(*, actor: Any, request: RedemptionRequest, users: int) -> RedemptionRequest:
+    """Microsoft records the deployed users it verified for a POE (CSO-USR-04)."""
+    access_require_role(actor, {Role.REVIEWER, Role.OPERATOR}, action="verify deployed seats")
+    if isinstance(users, bool) or not isinstance(users, int) or users < 0:
+        raise InvalidInput("verified users must be a whole number, zero or more")
+    request, _ = request_lock(request=request)
+    if request.kind != RequestKind.POE:
+        raise InvalidInput("seats are verified on a POE")
+    if request.status not in (RequestStatus.RECEIVED, RequestStatus.NEEDS_INFO):
+        raise InvalidInput(f"this POE is already {request.status}")
+    request.verified_users = users
+    request.save(update_fields=["verified_users", "updated_at"])
+    Decision.objects.create(request=request, outcome=Outcome.SEATS_VERIFIED, reason=f"{users} users verified",
+                            decided_at=dates.now(), decided_by=actor)
+    audit_record(actor=actor, action="redemption.verify_seats", target=request, data={"users": users})
+    return request
+
+
+@audited_refusals("redemption.provide_info")
+@transaction.atomic
+def redemption_provide_info(*, actor: Any, request: RedemptionRequest, note: str) -> RedemptionRequest:
+    """The partner answers a reviewer's question; the SLA clock restarts where it paused (AMB-27)."""
+    access_partner_acting_for(actor, request.partner_id, action="answer a reviewer")
+    if not note.strip():
+        raise InvalidInput("say what information is provided")
+    request, voucher = request_lock(request=request)
+    on = dates.today()
+    params = params_for(program_code=voucher.offer.program.code, on=on)
+    paused = request.sla_paused_on or on
+    extra = dates.business_days_between(paused, on, params["business_day_calendar"])
+    request.sla_due_on = dates.add_business_days(request.sla_due_on, extra, params["business_day_calendar"])
+    request.sla_paused_on = None
+    request_set_status(request, RequestStatus.RECEIVED, "sla_due_on", "sla_paused_on")
+    Decision.objects.create(request=request, outcome=Outcome.INFO_PROVIDED, reason=note, decided_at=dates.now(),
+                            decided_by=actor)
+    audit_record(actor=actor, action="redemption.provide_info", target=request,
+                 data={"note": note, "sla_due_on": request.sla_due_on})
+    return request

@@ -1,0 +1,34 @@
+"""Reviewers' decisions: the full history of each request."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from offerdesk.core.models import TimeStampedModel
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    INFO_REQUESTED = "info_requested"
+    INFO_PROVIDED = "info_provided"
+    SEATS_VERIFIED = "seats_verified"
+
+
+class Decision(TimeStampedModel):
+    """One step in a request's review."""
+
+    request = models.ForeignKey("redemptions.RedemptionRequest", on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("decided_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.outcome} on {self.decided_at:%Y-%m-%d}"

@@ -1,0 +1,111 @@
+"""The reviewer's decisions: approve (and schedule payment), reject with a reason, ask for information."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from offerdesk.accounts.access import access_require_role
+from offerdesk.accounts.models import Role
+from offerdesk.audit.services import audit_record, audited_refusals
+from offerdesk.catalogue.rules import evaluate_redemption
+from offerdesk.catalogue.selectors import params_for
+from offerdesk.core import dates
+from offerdesk.core.errors import InvalidInput
+from offerdesk.core.money import format_usd
+from offerdesk.notifications.models import NoticeKind
+from offerdesk.notifications.services import notice_queue, outbox_deliver_on_commit
+from offerdesk.payouts.services import payment_for_approval
+from offerdesk.redemptions.models import RedemptionRequest, RequestKind, RequestStatus
+from offerdesk.redemptions.services import redemption_facts, request_lock, request_set_status
+from offerdesk.vouchers.models import Voucher, VoucherStatus
+from offerdesk.vouchers.notices import voucher_context
+from offerdesk.vouchers.services import voucher_set_status
+
+from .models import Decision, Outcome
+
+REVIEW_ROLES = frozenset({Role.REVIEWER})
+
+
+def _notify_partner(request: RedemptionRequest, voucher: Voucher, kind: NoticeKind, **extra: Any) -> None:
+    """Decisions go to the partner's primary contact; CSO copies the FPM on every e-mail to the partner."""
+    partner = request.partner
+    cc = [partner.program_manager] if voucher.offer.program.rulebook == "cso" else []
+    context = {**voucher_context(voucher), "partner_name": partner.name, "request_kind": request.kind,
+               "decided_on": dates.today().isoformat(), **extra}
+    notice_queue(kind=kind, to=[partner.primary_contact], cc=cc, context=context, target=request)
+    outbox_deliver_on_commit()
+
+
+@audited_refusals("review.approve")
+@transaction.atomic
+def review_approve(*, actor: Any, request: RedemptionRequest, reason: str = "") -> RedemptionRequest:
+    """Approve a request; a paying approval schedules its payment in the same transaction."""
+    access_require_role(actor, REVIEW_ROLES, action="approve requests")
+    request, voucher = request_lock(request=request)
+    if request.status != RequestStatus.RECEIVED:
+        raise InvalidInput(f"only a received request can be approved; this one is {request.status}")
+    now = dates.now()
+    on = dates.local_date(now)
+    params = params_for(program_code=voucher.offer.program.code, on=on)
+    signed = set(request.signatures.values_list("party", flat=True))
+    facts = redemption_facts(voucher=voucher, partner=request.partner, kind=request.kind, on=on,
+                             template_id=request.template_id, signed_by=signed, params=params,
+                             verified_users=request.verified_users, submitted_on=request.submitted_on)
+    evaluate_redemption("approve", facts)
+    request.decided_at = now
+    request_set_status(request, RequestStatus.APPROVED, "decided_at")
+    Decision.objects.create(request=request, outcome=Outcome.APPROVED, reason=reason, decided_at=now, decided_by=actor)
+    payment = payment_for_approval(request=request, voucher=voucher, params=params, approved_on=on)
+    if request.kind == RequestKind.POE:
+        voucher_set_status(voucher=voucher, new=VoucherStatus.COMPLETED)
+    audit_record(actor=actor, action="review.approve", target=request,
+                 data={"payment": str(payment.amount) if payment else "0.00",
+                       "payable_on": payment.payable_on if payment else None})
+    _notify_partner(request, voucher, NoticeKind.REQUEST_APPROVED,
+                    amount=format_usd(payment.amount) if payment else "",
+                    payable_on=payment.payable_on.isoformat() if payment else "")
+    return request
+
+
+@audited_refusals("review.reject")
+@transaction.atomic
+def review_reject(*, actor: Any, request: RedemptionRequest, reason: str) -> RedemptionRequest:
+    """Reject a request with a reason; a rejected SOW may be replaced before expiry (AMB-32)."""
+    access_require_role(actor, REVIEW_ROLES, action="reject requests")
+    if not reason.strip():
+        raise InvalidInput("a rejection needs a reason the partner can act on")
+    request, voucher = request_lock(request=request)
+    now = dates.now()
+    request.decided_at = now
+    request_set_status(request, RequestStatus.REJECTED, "decided_at")
+    Decision.objects.create(request=request, outcome=Outcome.REJECTED, reason=reason, decided_at=now, decided_by=actor)
+    live = voucher.requests.exclude(status__in=(RequestStatus.REJECTED, RequestStatus.WITHDRAWN))
+    if not live.exists():
+        if voucher.offer.program.rulebook != "cso" and voucher.partner_id is not None:
+            voucher.partner = None  # nothing binds the voucher to this partner any more
+            voucher.save(update_fields=["partner", "updated_at"])
+        if voucher.status == VoucherStatus.REDEEMING:
+            voucher_set_status(voucher=voucher, new=VoucherStatus.OPEN)
+    audit_record(actor=actor, action="review.reject", target=request, data={"reason": reason})
+    _notify_partner(request, voucher, NoticeKind.REQUEST_REJECTED, reason=reason)
+    return request
+
+
+@audited_refusals("review.request_info")
+@transaction.atomic
+def review_request_info(*, actor: Any, request: RedemptionRequest, question: str) -> RedemptionRequest:
+    """Ask the partner for more information; the SLA clock pauses until it answers (AMB-27)."""
+    access_require_role(actor, REVIEW_ROLES, action="ask for information")
+    if not question.strip():
+        raise InvalidInput("say what information is needed")
+    request, voucher = request_lock(request=request)
+    now = dates.now()
+    request.sla_paused_on = dates.local_date(now)
+    request_set_status(request, RequestStatus.NEEDS_INFO, "sla_paused_on")
+    Decision.objects.create(request=request, outcome=Outcome.INFO_REQUESTED, reason=question, decided_at=now,
+                            decided_by=actor)
+    audit_record(actor=actor, action="review.request_info", target=request, data={"question": question})
+    _notify_partner(request, voucher, NoticeKind.INFO_REQUESTED, reason=question)
+    return request

@@ -1,0 +1,48 @@
+"""Who hears about a voucher, per the program's copy rules (CSO-NOT-01, MWS-NOT-01, AMB-26)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from offerdesk.core.money import format_usd
+from offerdesk.customers.models import ContactKind, Customer
+from offerdesk.notifications.models import NoticeKind
+from offerdesk.notifications.services import notice_queue
+
+from .models import Voucher
+
+
+def customer_addresses(customer: Customer) -> tuple[list[str], list[str]]:
+    """The customer's contacts, and its Microsoft account team."""
+    contacts = list(customer.contacts.all())
+    return ([c.email for c in contacts if c.kind == ContactKind.CONTACT],
+            [c.email for c in contacts if c.kind == ContactKind.ACCOUNT_TEAM])
+
+
+def voucher_context(voucher: Voucher) -> dict[str, Any]:
+    return {
+        "program_name": voucher.offer.program.name,
+        "offer_name": voucher.offer.name,
+        "customer_name": voucher.customer.name,
+        "tpid": voucher.customer.tpid,
+        "voucher_code": voucher.code,
+        "face_value": format_usd(voucher.face_value),
+        "issue_date": voucher.issue_date.isoformat(),
+        "expiry_date": voucher.expiry_date.isoformat(),
+        "partner_name": voucher.partner.name if voucher.partner else "",
+    }
+
+
+def notify_voucher(voucher: Voucher, kind: NoticeKind, **extra: Any) -> None:
+    """CSO: the mapped partner, FPM in copy (and the customer on issue). FY24: the customer, account team in copy."""
+    context = {**voucher_context(voucher), **extra}
+    contacts, account_team = customer_addresses(voucher.customer)
+    if voucher.offer.program.rulebook == "cso":
+        partner = voucher.partner
+        assert partner is not None
+        notice_queue(kind=kind, to=[partner.primary_contact], cc=[partner.program_manager], context=context,
+                     target=voucher)
+        if kind == NoticeKind.VOUCHER_ISSUED:
+            notice_queue(kind=kind, to=contacts, context=context, target=voucher)
+        return
+    notice_queue(kind=kind, to=contacts, cc=account_team, context=context, target=voucher)

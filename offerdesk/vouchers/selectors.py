@@ -1,0 +1,119 @@
+"""Reading vouchers, and the facts the rule book looks at."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from offerdesk.catalogue.rules import Quote, Situation
+from offerdesk.catalogue.rules import quote as rules_quote
+from offerdesk.catalogue.rules.facts import CustomerFacts, DealFacts, HeldVoucher, PartnerFacts
+from offerdesk.catalogue.models import Offer
+from offerdesk.catalogue.selectors import offer_spec, params_for
+from offerdesk.core import dates
+from offerdesk.core.errors import NotFound
+from offerdesk.customers.models import Customer
+from offerdesk.partners.models import Partner
+
+from .models import Deal, Nomination, NominationStatus, Referral, Voucher
+
+
+def customer_facts(*, customer: Customer) -> CustomerFacts:
+    """Everything the rules need to know about a customer, in five queries."""
+    seats = list(customer.seats.all())
+    return CustomerFacts(
+        tpid=customer.tpid,
+        sector=customer.sector,
+        segment=customer.segment,
+        country=customer.country,
+        ecif_funded=customer.ecif_funded,
+        company_group_id=customer.company_group_id,
+        seats_paid={s.sku: s.paid for s in seats},
+        seats_in_use={s.sku: s.in_use for s in seats},
+        mau={u.workload: u.mau for u in customer.usage.all()},
+        prior_licences=tuple((p.sku, p.quantity, p.as_of) for p in customer.prior_licences.all()),
+        held=tuple(
+            HeldVoucher(code=v.code, offer_name=v.offer.name, family=v.family, status=v.status)
+            for v in Voucher.objects.filter(customer=customer, holds_limit=True).select_related("offer")
+        ),
+    )
+
+
+def partner_facts(*, partner: Partner) -> PartnerFacts:
+    return PartnerFacts(id=partner.pk, name=partner.name, approved=partner.is_approved_frp,
+                        company_group_id=partner.company_group_id)
+
+
+def deal_facts(*, deal: Deal) -> DealFacts:
+    return DealFacts(value=deal.value, close_date=deal.close_date, closed_at=deal.closed_at,
+                     workloads=frozenset(deal.workloads), migration=frozenset(deal.migration_sources),
+                     upsell_attested=deal.upsell_attested)
+
+
+def deal_latest(*, customer: Customer) -> Deal | None:
+    """The customer's most recently recorded deal: vouchers are issued against it."""
+    return Deal.objects.filter(customer=customer).order_by("-recorded_at", "-id").first()
+
+
+def nomination_latest(*, customer: Customer, offer: Offer, statuses: tuple[str, ...] | None = None) -> Nomination | None:
+    qs = Nomination.objects.filter(customer=customer, offer=offer)
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    return qs.order_by("-nominated_at", "-id").first()
+
+
+def situation_for(*, customer: Customer, offer: Offer, on: dt.date, partner: Partner | None = None,
+                  nomination: Nomination | None = None, deal: Deal | None = None,
+                  face_value=None, respond_by: dt.date | None = None) -> Situation:  # type: ignore[no-untyped-def]
+    program, spec = offer_spec(offer=offer)
+    return Situation(
+        program=program,
+        offer=spec,
+        params=params_for(program_code=program.code, on=on),
+        on=on,
+        customer=customer_facts(customer=customer),
+        partner=partner_facts(partner=partner) if partner else None,
+        nominated_at=nomination.nominated_at if nomination else None,
+        nominated_on=dates.local_date(nomination.nominated_at) if nomination else None,
+        deal=deal_facts(deal=deal) if deal else None,
+        face_value=face_value,
+        respond_by=respond_by,
+    )
+
+
+def voucher_quote(*, customer: Customer, offer: Offer, on: dt.date | None = None) -> Quote:
+    """Which cap the customer would get under the offer if issued on `on`, and every reason why not."""
+    on = on or dates.today()
+    if offer.program.rulebook == "cso":
+        nomination = nomination_latest(customer=customer, offer=offer, statuses=(NominationStatus.ACTIVE,))
+        referral = getattr(nomination, "referral", None) if nomination else None
+        return rules_quote(situation_for(customer=customer, offer=offer, on=on,
+                                         partner=nomination.partner if nomination else None,
+                                         nomination=nomination,
+                                         respond_by=referral.respond_by if referral else None))
+    nomination = nomination_latest(customer=customer, offer=offer)
+    return rules_quote(situation_for(customer=customer, offer=offer, on=on, nomination=nomination,
+                                     deal=deal_latest(customer=customer)))
+
+
+def voucher_get(*, customer: Customer, offer: Offer) -> Voucher:
+    """The customer's voucher of an offer (the newest one, if a limit was released)."""
+    voucher = (Voucher.objects.filter(customer=customer, offer=offer).select_related("offer", "customer", "partner")
+               .order_by("-issue_date", "-id").first())
+    if voucher is None:
+        raise NotFound(f"{customer.name} holds no {offer.name} voucher")
+    return voucher
+
+
+def referral_pending(*, customer: Customer, offer: Offer, partner: Partner) -> Referral:
+    referral = (Referral.objects.filter(nomination__customer=customer, nomination__offer=offer, partner=partner)
+                .select_related("nomination").order_by("-notified_on", "-id").first())
+    if referral is None:
+        raise NotFound(f"{partner.name} has no referral of {customer.name}")
+    return referral
+
+
+def voucher_list(*, statuses: tuple[str, ...] | None = None) -> QuerySet[Voucher]:
+    qs = Voucher.objects.select_related("offer", "customer", "partner")
+    return qs.filter(status__in=statuses) if statuses else qs
