@@ -4,15 +4,33 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 import holidays
 from django.utils import timezone
 
 
+_clock_override: ContextVar[dt.datetime | None] = ContextVar("offerdesk_clock", default=None)
+
+
 def now() -> dt.datetime:
-    """The clock. Tests freeze it; nothing else reads the time."""
-    return timezone.now()
+    """The clock: nothing else in the domain reads the time. Tests freeze it; `clock_at` sets it."""
+    return _clock_override.get() or timezone.now()
+
+
+@contextmanager
+def clock_at(moment: dt.datetime) -> Iterator[None]:
+    """Run the domain as if it were `moment` (demo data, back-dated imports, replaying a day)."""
+    if timezone.is_naive(moment):
+        raise ValueError("clock_at needs an aware datetime")
+    token = _clock_override.set(moment)
+    try:
+        yield
+    finally:
+        _clock_override.reset(token)
 
 
 def today() -> dt.date:

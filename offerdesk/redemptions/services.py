@@ -147,7 +147,7 @@ def redemption_submit(*, actor: Any, voucher: Voucher, partner: Partner, kind: s
 def request_lock(*, request: RedemptionRequest) -> tuple[RedemptionRequest, Voucher]:
     """Lock the request's voucher first, then re-read the request: one lock order everywhere."""
     voucher = voucher_lock(voucher_id=request.voucher_id)
-    locked = RedemptionRequest.objects.select_for_update().select_related("partner").get(pk=request.pk)
+    locked = RedemptionRequest.objects.select_for_update(of=("self",)).select_related("partner").get(pk=request.pk)
     return locked, voucher
 
 

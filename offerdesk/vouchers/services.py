@@ -66,7 +66,7 @@ def expiry_for(voucher_offer: Offer, issue_date: dt.date, params: Any) -> dt.dat
 def nomination_create(*, actor: Any, customer: Customer, offer: Offer, partner: Partner | None = None) -> Nomination:
     """Microsoft nominates a customer for an offer; a CSO nomination maps one partner and refers it."""
     access_require_role(actor, MICROSOFT_ROLES, action="nominate customers", rules=_nomination_rules(offer))
-    Customer.objects.select_for_update().filter(pk=customer.pk).first()  # one nomination at a time per customer
+    Customer.objects.select_for_update(of=("self",)).filter(pk=customer.pk).first()  # one nomination at a time per customer
     now = dates.now()
     on = dates.local_date(now)
     is_cso = offer.program.rulebook == "cso"
@@ -100,7 +100,7 @@ def nomination_create(*, actor: Any, customer: Customer, offer: Offer, partner: 
 def referral_accept(*, actor: Any, referral: Referral) -> Voucher:
     """The mapped partner registers its intent; the CSO voucher is issued the same day (CSO-ENG-02, -05)."""
     access_partner_acting_for(actor, referral.partner_id, action="accept a referral")
-    referral = Referral.objects.select_for_update().select_related("nomination__offer__program", "nomination__customer",
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("nomination__offer__program", "nomination__customer",
                                                                    "partner").get(pk=referral.pk)
     if referral.status != ReferralStatus.PENDING:
         raise InvalidInput(f"this referral is already {referral.status}")
@@ -119,7 +119,7 @@ def referral_accept(*, actor: Any, referral: Referral) -> Voucher:
 def referral_decline(*, actor: Any, referral: Referral, reason: str = "") -> Referral:
     """The partner declines with no penalty (CSO-ENG-04); Microsoft may map the customer to another (AMB-14)."""
     access_partner_acting_for(actor, referral.partner_id, action="decline a referral")
-    referral = Referral.objects.select_for_update().select_related("nomination").get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("nomination").get(pk=referral.pk)
     if referral.status != ReferralStatus.PENDING:
         raise InvalidInput(f"this referral is already {referral.status}")
     referral.responded_at, referral.responded_by = dates.now(), actor
@@ -203,7 +203,7 @@ def voucher_issue(*, actor: Any, customer: Customer, offer: Offer, face_value: D
         raise InvalidInput(str(exc)) from exc
     if value <= 0:
         raise InvalidInput("a voucher's face value must be above $0.00")
-    Customer.objects.select_for_update().filter(pk=customer.pk).first()
+    Customer.objects.select_for_update(of=("self",)).filter(pk=customer.pk).first()
     nomination = nomination_latest(customer=customer, offer=offer)
     deal = deal_latest(customer=customer)
     if nomination is None:

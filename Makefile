@@ -1,0 +1,55 @@
+# One entry point for each chore. `make run` and `make test` work on a fresh machine.
+VENV      := .venv
+BIN       := $(VENV)/bin
+PY        := $(BIN)/python
+STAMP     := $(VENV)/.installed
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+export DJANGO_SETTINGS_MODULE ?= offerdesk.config.settings.dev
+
+.PHONY: install run demo test test-sqlite test-postgres lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@mkdir -p var
+	$(BIN)/offerdesk migrate --noinput
+	$(BIN)/offerdesk demo
+	$(BIN)/offerdesk runserver 127.0.0.1:8000
+
+demo: $(STAMP)
+	@mkdir -p var
+	$(BIN)/offerdesk migrate --noinput
+	$(BIN)/offerdesk demo
+
+# The whole suite on SQLite, then on PostgreSQL (when it answers; CI requires it).
+test: $(STAMP)
+	@$(MAKE) --no-print-directory test-sqlite
+	@if $(PY) scripts/pg_ready.py "$(POSTGRES_URL)"; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	elif [ -n "$$OFFERDESK_REQUIRE_POSTGRES" ]; then \
+		echo "PostgreSQL does not answer at $(POSTGRES_URL)"; exit 1; \
+	else echo "PostgreSQL does not answer at $(POSTGRES_URL): skipped the PostgreSQL run"; fi
+
+test-sqlite: $(STAMP)
+	@echo "== tests on SQLite =="
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	@echo "== tests on PostgreSQL =="
+	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check offerdesk tests scripts
+	$(BIN)/mypy offerdesk tests
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache
