@@ -21,6 +21,7 @@ class Personas:
 @pytest.fixture
 def personas(db: None) -> Personas:
     """mira sells, omar operates the program, rita reviews, fiona runs finance, aude audits."""
+
     def make(username: str, role: str) -> User:
         return User.objects.create_user(username=username, email=f"{username}@offerdesk.example", role=role)
 

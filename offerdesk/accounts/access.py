@@ -15,8 +15,9 @@ MICROSOFT_ROLES = frozenset({Role.SELLER, Role.OPERATOR})
 STAFF_ROLES = frozenset({Role.SELLER, Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR})
 
 
-def access_require_role(user: User | None, roles: frozenset[str] | set[str], *, action: str,
-                        rules: tuple[str, ...] = ()) -> None:
+def access_require_role(
+    user: User | None, roles: frozenset[str] | set[str], *, action: str, rules: tuple[str, ...] = ()
+) -> None:
     """Refuse unless the acting user holds one of the roles; `None` is the system itself."""
     if user is None:
         return

@@ -21,8 +21,15 @@ def _label(actor: Any) -> str:
     return "system" if actor is None else str(getattr(actor, "username", actor))
 
 
-def audit_record(*, actor: Any, action: str, target: models.Model | None = None, outcome: str = "done",
-                 data: dict[str, Any] | None = None, source: str = "") -> AuditEvent:
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    outcome: str = "done",
+    data: dict[str, Any] | None = None,
+    source: str = "",
+) -> AuditEvent:
     """Append one event; called inside the service's own transaction."""
     return AuditEvent.objects.create(
         occurred_at=dates.now(),
@@ -37,13 +44,21 @@ def audit_record(*, actor: Any, action: str, target: models.Model | None = None,
     )
 
 
-def audit_record_many(*, actor: Any, action: str, targets: Iterable[tuple[str, Any]],
-                      data: dict[str, Any] | None = None) -> int:
+def audit_record_many(
+    *, actor: Any, action: str, targets: Iterable[tuple[str, Any]], data: dict[str, Any] | None = None
+) -> int:
     """Append one event per (object type, id) in one statement, for set-based jobs."""
     occurred = dates.now()
     rows = [
-        AuditEvent(occurred_at=occurred, actor=actor, actor_label=_label(actor), action=action,
-                   object_type=object_type, object_id=str(object_id), data=data or {})
+        AuditEvent(
+            occurred_at=occurred,
+            actor=actor,
+            actor_label=_label(actor),
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            data=data or {},
+        )
         for object_type, object_id in targets
     ]
     AuditEvent.objects.bulk_create(rows, batch_size=5000)
@@ -64,8 +79,11 @@ def audited_refusals(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                         actor=kwargs.get("actor"),
                         action=action,
                         outcome="denied" if isinstance(error, PermissionDenied) else "refused",
-                        data={"rules": list(error.rules), "message": error.message,
-                              "input": {k: str(v) for k, v in kwargs.items() if k != "actor"}},
+                        data={
+                            "rules": list(error.rules),
+                            "message": error.message,
+                            "input": {k: str(v) for k, v in kwargs.items() if k != "actor"},
+                        },
                     )
                 raise
 

@@ -38,7 +38,11 @@ class ParameterOverride(models.Model):
     """An operator's value for a parameter from a date on; never edited, superseded by a newer row."""
 
     program = models.ForeignKey(
-        Program, null=True, blank=True, on_delete=models.PROTECT, related_name="overrides",
+        Program,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="overrides",
         help_text="Empty: every program that has this parameter.",
     )
     key = models.CharField(max_length=80)

@@ -10,7 +10,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 Segment = Literal["Enterprise", "SMC-C"]
 ParamType = Literal[
-    "bool", "int", "decimal", "money", "date", "optional_date", "choice", "str", "int_list", "money_list",
+    "bool",
+    "int",
+    "decimal",
+    "money",
+    "date",
+    "optional_date",
+    "choice",
+    "str",
+    "int_list",
+    "money_list",
     "str_list",
 ]
 

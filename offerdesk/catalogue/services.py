@@ -26,8 +26,12 @@ def catalogue_sync() -> list[Program]:
         spec = loaded.file.program
         program, _ = Program.objects.update_or_create(
             code=spec.code,
-            defaults={"name": spec.name, "version": spec.version, "checksum": loaded.checksum,
-                      "rulebook": spec.rulebook},
+            defaults={
+                "name": spec.name,
+                "version": spec.version,
+                "checksum": loaded.checksum,
+                "rulebook": spec.rulebook,
+            },
         )
         for offer in loaded.file.offers:
             Offer.objects.update_or_create(
@@ -39,8 +43,15 @@ def catalogue_sync() -> list[Program]:
 
 @audited_refusals("parameter.set")
 @transaction.atomic
-def parameter_set(*, actor: Any, key: str, value: Any, effective_from: dt.date | None = None,
-                  program_code: str | None = None, reason: str = "") -> ParameterOverride:
+def parameter_set(
+    *,
+    actor: Any,
+    key: str,
+    value: Any,
+    effective_from: dt.date | None = None,
+    program_code: str | None = None,
+    reason: str = "",
+) -> ParameterOverride:
     """Override one parameter, for one program or every program that has it, from a date on."""
     access_require_role(actor, {Role.OPERATOR}, action="change a program parameter")
     catalogue = get_catalogue()
@@ -59,7 +70,16 @@ def parameter_set(*, actor: Any, key: str, value: Any, effective_from: dt.date |
         created_by=actor,
         created_at=dates.now(),
     )
-    audit_record(actor=actor, action="parameter.set", target=override,
-                 data={"key": key, "value": parsed[0], "effective_from": effective_from,
-                       "programs": [p.code for p in programs], "reason": reason})
+    audit_record(
+        actor=actor,
+        action="parameter.set",
+        target=override,
+        data={
+            "key": key,
+            "value": parsed[0],
+            "effective_from": effective_from,
+            "programs": [p.code for p in programs],
+            "reason": reason,
+        },
+    )
     return override

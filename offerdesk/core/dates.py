@@ -12,7 +12,6 @@ from functools import lru_cache
 import holidays
 from django.utils import timezone
 
-
 _clock_override: ContextVar[dt.datetime | None] = ContextVar("offerdesk_clock", default=None)
 
 

@@ -43,14 +43,14 @@ class Customer(TimeStampedModel):
     company_group = models.ForeignKey(
         CompanyGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
     )
-    ecif_funded = models.BooleanField(
-        "deployment funded by ECIF", default=False, help_text="CSO-ELIG-07, MWS-ELIG-06"
-    )
+    ecif_funded = models.BooleanField("deployment funded by ECIF", default=False, help_text="CSO-ELIG-07, MWS-ELIG-06")
 
     class Meta:
         ordering = ("name",)
         constraints = [
-            models.CheckConstraint(name="customer_country_is_two_letters", condition=models.Q(country__regex=r"^[A-Z]{2}$")),
+            models.CheckConstraint(
+                name="customer_country_is_two_letters", condition=models.Q(country__regex=r"^[A-Z]{2}$")
+            ),
         ]
 
     def __str__(self) -> str:

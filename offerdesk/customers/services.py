@@ -50,9 +50,18 @@ def company_group_get_or_create(*, actor: Any, name: str) -> CompanyGroup:
 
 @audited_refusals("customer.create")
 @transaction.atomic
-def customer_create(*, actor: Any, tpid: str, name: str, sector: str, segment: str, country: str,
-                    contacts: Iterable[str] = (), account_team: Iterable[str] = (),
-                    company_group: CompanyGroup | None = None) -> Customer:
+def customer_create(
+    *,
+    actor: Any,
+    tpid: str,
+    name: str,
+    sector: str,
+    segment: str,
+    country: str,
+    contacts: Iterable[str] = (),
+    account_team: Iterable[str] = (),
+    company_group: CompanyGroup | None = None,
+) -> Customer:
     """Add a customer by its TPID."""
     _require_keeper(actor, "maintain customers")
     problems = []
@@ -69,13 +78,23 @@ def customer_create(*, actor: Any, tpid: str, name: str, sector: str, segment: s
         problems.append(f"TPID {tpid} is already a customer")
     if problems:
         raise InvalidInput("; ".join(problems))
-    customer = Customer.objects.create(tpid=tpid.strip(), name=name.strip() or tpid.strip(), sector=sector,
-                                       segment=segment, country=code, company_group=company_group)
+    customer = Customer.objects.create(
+        tpid=tpid.strip(),
+        name=name.strip() or tpid.strip(),
+        sector=sector,
+        segment=segment,
+        country=code,
+        company_group=company_group,
+    )
     for kind, emails in ((ContactKind.CONTACT, contacts), (ContactKind.ACCOUNT_TEAM, account_team)):
         for email in emails:
             CustomerContact.objects.create(customer=customer, kind=kind, email=email.strip())
-    audit_record(actor=actor, action="customer.create", target=customer,
-                 data={"tpid": customer.tpid, "sector": sector, "segment": segment, "country": code})
+    audit_record(
+        actor=actor,
+        action="customer.create",
+        target=customer,
+        data={"tpid": customer.tpid, "sector": sector, "segment": segment, "country": code},
+    )
     return customer
 
 
@@ -85,8 +104,12 @@ def customer_set_company_group(*, actor: Any, customer: Customer, group: Company
     _require_keeper(actor, "maintain customers")
     customer.company_group = group
     customer.save(update_fields=["company_group", "updated_at"])
-    audit_record(actor=actor, action="customer.set_company_group", target=customer,
-                 data={"group": group.name if group else None})
+    audit_record(
+        actor=actor,
+        action="customer.set_company_group",
+        target=customer,
+        data={"group": group.name if group else None},
+    )
     return customer
 
 
@@ -112,10 +135,15 @@ def customer_set_seats(*, actor: Any, customer: Customer, sku: str, paid: int, i
         raise InvalidInput("seat counts cannot be negative")
     if in_use > paid:
         raise InvalidInput(f"{in_use} seats in use is more than the {paid} paid")
-    seats, _ = SeatLicence.objects.update_or_create(customer=customer, sku=sku.strip(),
-                                                    defaults={"paid": paid, "in_use": in_use})
-    audit_record(actor=actor, action="customer.set_seats", target=customer,
-                 data={"sku": sku, "paid": paid, "in_use": in_use})
+    seats, _ = SeatLicence.objects.update_or_create(
+        customer=customer, sku=sku.strip(), defaults={"paid": paid, "in_use": in_use}
+    )
+    audit_record(
+        actor=actor,
+        action="customer.set_seats",
+        target=customer,
+        data={"sku": sku, "paid": paid, "in_use": in_use},
+    )
     return seats
 
 
@@ -139,24 +167,31 @@ def customer_set_usage(*, actor: Any, customer: Customer, usage: dict[str, str |
     """Record monthly active usage by workload (CSO-ELIG-04)."""
     _require_keeper(actor, "maintain usage")
     shares = {workload.strip(): parse_share(value) for workload, value in usage.items()}
-    rows = [WorkloadUsage.objects.update_or_create(customer=customer, workload=w, defaults={"mau": share})[0]
-            for w, share in shares.items()]
-    audit_record(actor=actor, action="customer.set_usage", target=customer,
-                 data={w: str(v) for w, v in shares.items()})
+    rows = [
+        WorkloadUsage.objects.update_or_create(customer=customer, workload=w, defaults={"mau": share})[0]
+        for w, share in shares.items()
+    ]
+    audit_record(actor=actor, action="customer.set_usage", target=customer, data={w: str(v) for w, v in shares.items()})
     return rows
 
 
 @audited_refusals("customer.set_prior_licences")
 @transaction.atomic
-def customer_set_prior_licences(*, actor: Any, customer: Customer, sku: str, quantity: int,
-                                as_of: dt.date | None = None) -> PriorLicence:
+def customer_set_prior_licences(
+    *, actor: Any, customer: Customer, sku: str, quantity: int, as_of: dt.date | None = None
+) -> PriorLicence:
     """Record licences owned on a date; by default on the FY24 baseline date (MWS-ELIG-04, AMB-24)."""
     _require_keeper(actor, "maintain licences")
     if quantity < 0:
         raise InvalidInput("a licence count cannot be negative")
     day = as_of or params_for(program_code="MWS", on=dates.today())["mws.e3_baseline_date"]
-    row, _ = PriorLicence.objects.update_or_create(customer=customer, sku=sku, as_of=day,
-                                                   defaults={"quantity": quantity})
-    audit_record(actor=actor, action="customer.set_prior_licences", target=customer,
-                 data={"sku": sku, "quantity": quantity, "as_of": day})
+    row, _ = PriorLicence.objects.update_or_create(
+        customer=customer, sku=sku, as_of=day, defaults={"quantity": quantity}
+    )
+    audit_record(
+        actor=actor,
+        action="customer.set_prior_licences",
+        target=customer,
+        data={"sku": sku, "quantity": quantity, "as_of": day},
+    )
     return row

@@ -29,8 +29,14 @@ def _clean(addresses: Iterable[str | None]) -> list[str]:
     return seen
 
 
-def notice_queue(*, kind: NoticeKind, to: Iterable[str | None], cc: Iterable[str | None] = (),
-                 context: dict[str, Any], target: models.Model | None = None) -> OutboxMessage | None:
+def notice_queue(
+    *,
+    kind: NoticeKind,
+    to: Iterable[str | None],
+    cc: Iterable[str | None] = (),
+    context: dict[str, Any],
+    target: models.Model | None = None,
+) -> OutboxMessage | None:
     """Render a notice and put it in the outbox; nothing is queued when nobody is there to read it."""
     recipients = _clean(to)
     if not recipients:
@@ -63,14 +69,20 @@ def _claim(message_id: int) -> bool:
 def outbox_deliver(*, limit: int = 500) -> int:
     """Send pending messages through Django's e-mail backend; returns how many left."""
     sent = 0
-    pending = list(OutboxMessage.objects.filter(status=OutboxStatus.PENDING).order_by("id").values_list("id", flat=True)[:limit])
+    pending = list(
+        OutboxMessage.objects.filter(status=OutboxStatus.PENDING).order_by("id").values_list("id", flat=True)[:limit]
+    )
     for message_id in pending:
         if not _claim(message_id):
             continue
         message = OutboxMessage.objects.get(id=message_id)
         email = EmailMultiAlternatives(
-            subject=message.subject, body=message.body_text, from_email=settings.DEFAULT_FROM_EMAIL,
-            to=message.to, cc=message.cc, headers={KIND_HEADER: message.kind},
+            subject=message.subject,
+            body=message.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=message.to,
+            cc=message.cc,
+            headers={KIND_HEADER: message.kind},
         )
         if message.body_html:
             email.attach_alternative(message.body_html, "text/html")

@@ -31,7 +31,9 @@ class Partner(TimeStampedModel):
     class Meta:
         ordering = ("name",)
         constraints = [
-            models.CheckConstraint(name="partner_currency_iso", condition=models.Q(payout_currency__regex=r"^[A-Z]{3}$")),
+            models.CheckConstraint(
+                name="partner_currency_iso", condition=models.Q(payout_currency__regex=r"^[A-Z]{3}$")
+            ),
         ]
 
     def __str__(self) -> str:

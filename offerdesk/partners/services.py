@@ -17,9 +17,17 @@ from .models import FrpStatus, Partner
 
 @audited_refusals("partner.create")
 @transaction.atomic
-def partner_create(*, actor: Any, name: str, company_group: CompanyGroup | None = None, primary_contact: str = "",
-                   program_manager: str = "", payout_currency: str = "USD", payment_profile: str = "",
-                   frp_status: str = FrpStatus.APPROVED) -> Partner:
+def partner_create(
+    *,
+    actor: Any,
+    name: str,
+    company_group: CompanyGroup | None = None,
+    primary_contact: str = "",
+    program_manager: str = "",
+    payout_currency: str = "USD",
+    payment_profile: str = "",
+    frp_status: str = FrpStatus.APPROVED,
+) -> Partner:
     """Add a FastTrack Ready Partner."""
     access_require_role(actor, {Role.OPERATOR}, action="maintain partners")
     currency = (payout_currency or "USD").strip().upper()
@@ -34,9 +42,23 @@ def partner_create(*, actor: Any, name: str, company_group: CompanyGroup | None 
         problems.append(f"unknown FRP status {frp_status!r}")
     if problems:
         raise InvalidInput("; ".join(problems))
-    partner = Partner.objects.create(name=name.strip(), company_group=company_group, primary_contact=primary_contact,
-                                     program_manager=program_manager, payout_currency=currency,
-                                     payment_profile=payment_profile, frp_status=frp_status)
-    audit_record(actor=actor, action="partner.create", target=partner,
-                 data={"name": partner.name, "currency": currency, "group": company_group.name if company_group else None})
+    partner = Partner.objects.create(
+        name=name.strip(),
+        company_group=company_group,
+        primary_contact=primary_contact,
+        program_manager=program_manager,
+        payout_currency=currency,
+        payment_profile=payment_profile,
+        frp_status=frp_status,
+    )
+    audit_record(
+        actor=actor,
+        action="partner.create",
+        target=partner,
+        data={
+            "name": partner.name,
+            "currency": currency,
+            "group": company_group.name if company_group else None,
+        },
+    )
     return partner

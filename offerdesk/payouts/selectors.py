@@ -40,9 +40,19 @@ def partner_owed(*, partner: Partner) -> list[OwedLine]:
         if payment.currency == "USD":
             rate: Decimal | None = Decimal(1)
         else:
-            rate = next((r.rate for r in rates
-                         if r.currency == payment.currency and r.effective_from <= payment.payable_on), None)
+            rate = next(
+                (r.rate for r in rates if r.currency == payment.currency and r.effective_from <= payment.payable_on),
+                None,
+            )
         local = quantize(payment.amount * rate) if rate is not None else None
-        lines.append(OwedLine(payment=payment, amount=payment.amount, payable_on=payment.payable_on,
-                              currency=payment.currency, rate=rate, local_amount=local))
+        lines.append(
+            OwedLine(
+                payment=payment,
+                amount=payment.amount,
+                payable_on=payment.payable_on,
+                currency=payment.currency,
+                rate=rate,
+                local_amount=local,
+            )
+        )
     return lines

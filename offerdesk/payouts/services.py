@@ -9,8 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
-from offerdesk.accounts.models import Role
 from offerdesk.accounts.access import access_require_role
+from offerdesk.accounts.models import Role
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.params import Params
 from offerdesk.catalogue.rules import cso
@@ -41,28 +41,56 @@ def _cso_amount(*, request: RedemptionRequest, voucher: Voucher, params: Params)
         return ZERO, PaymentKind.SINGLE, {"rule": "CSO-PAY-04", "note": "SOW approval pays nothing"}
     _, spec = offer_spec(offer=voucher.offer)
     paid_now = sum(s.paid for s in voucher.customer.seats.all() if s.sku in spec.seat_skus)
-    users, figures = cso.eligible_users(params, poe=request.users_deployed or 0, verified=request.verified_users,
-                                        paid=paid_now, unused_at_issue=voucher.unused_at_issue)
+    users, figures = cso.eligible_users(
+        params,
+        poe=request.users_deployed or 0,
+        verified=request.verified_users,
+        paid=paid_now,
+        unused_at_issue=voucher.unused_at_issue,
+    )
     amount = cso.payout(params, users=users, voucher_max=voucher.face_value)
-    return amount, PaymentKind.SINGLE, {"rules": ["CSO-USR-04", "CSO-PAY-02", "CSO-PAY-04"], "users": users,
-                                        "figures": figures, "voucher_max": str(voucher.face_value)}
+    return (
+        amount,
+        PaymentKind.SINGLE,
+        {
+            "rules": ["CSO-USR-04", "CSO-PAY-02", "CSO-PAY-04"],
+            "users": users,
+            "figures": figures,
+            "voucher_max": str(voucher.face_value),
+        },
+    )
 
 
-def _deployment_amount(*, request: RedemptionRequest, voucher: Voucher, params: Params,
-                       already: Decimal) -> tuple[Decimal, str, dict[str, Any]]:
+def _deployment_amount(
+    *, request: RedemptionRequest, voucher: Voucher, params: Params, already: Decimal
+) -> tuple[Decimal, str, dict[str, Any]]:
     sow = voucher.requests.filter(kind=RequestKind.SOW, status=RequestStatus.APPROVED).first()
     if request.kind == RequestKind.SOW:
         sow = request
     sow_value = sow.value if sow is not None and sow.value is not None else voucher.face_value
     base = min(voucher.face_value, sow_value)
-    basis: dict[str, Any] = {"face_value": str(voucher.face_value), "sow_value": str(sow_value), "rules": ["MWS-PAY-01"]}
+    basis: dict[str, Any] = {
+        "face_value": str(voucher.face_value),
+        "sow_value": str(sow_value),
+        "rules": ["MWS-PAY-01"],
+    }
     program, spec = offer_spec(offer=voucher.offer)
     applies = spec.combination_partner_family and (not spec.combination_param or params[spec.combination_param])
-    if applies and voucher.deal is not None and Voucher.objects.filter(
-        customer_id=voucher.customer_id, family=spec.combination_partner_family, holds_limit=True
-    ).exclude(status=VoucherStatus.CANCELLED).exists():
-        cap = combination_cap(program.file.combination_caps, segment=voucher.customer.segment,
-                              close=voucher.deal.close_date, params=params)
+    if (
+        applies
+        and voucher.deal is not None
+        and Voucher.objects.filter(
+            customer_id=voucher.customer_id, family=spec.combination_partner_family, holds_limit=True
+        )
+        .exclude(status=VoucherStatus.CANCELLED)
+        .exists()
+    ):
+        cap = combination_cap(
+            program.file.combination_caps,
+            segment=voucher.customer.segment,
+            close=voucher.deal.close_date,
+            params=params,
+        )
         if cap is not None and cap < base:
             base = cap
             basis["rules"].append("MWS-CMB-03")
@@ -74,11 +102,16 @@ def _deployment_amount(*, request: RedemptionRequest, voucher: Voucher, params: 
         basis["rules"].append("MWS-PAY-02" if flow == "commercial" else "MWS-PAY-03")
         return amount, PaymentKind.INITIAL, basis
     basis["rules"].append("MWS-PAY-02" if flow == "commercial" else "MWS-PAY-03")
-    return max(quantize(base) - already, ZERO), PaymentKind.FINAL if flow == "commercial" else PaymentKind.SINGLE, basis
+    return (
+        max(quantize(base) - already, ZERO),
+        PaymentKind.FINAL if flow == "commercial" else PaymentKind.SINGLE,
+        basis,
+    )
 
 
-def payment_for_approval(*, request: RedemptionRequest, voucher: Voucher, params: Params,
-                         approved_on: dt.date) -> Payment | None:
+def payment_for_approval(
+    *, request: RedemptionRequest, voucher: Voucher, params: Params, approved_on: dt.date
+) -> Payment | None:
     """Schedule what the approval earns; the voucher must already be locked by the caller."""
     already = sum((p.amount for p in voucher.payments.all()), ZERO)
     if voucher.offer.program.rulebook == "cso":
@@ -89,13 +122,23 @@ def payment_for_approval(*, request: RedemptionRequest, voucher: Voucher, params
     if amount <= 0:
         return None
     payment = Payment.objects.create(
-        voucher=voucher, request=request, partner=request.partner, kind=kind, amount=amount,
+        voucher=voucher,
+        request=request,
+        partner=request.partner,
+        kind=kind,
+        amount=amount,
         payable_on=payable_date(params, submitted_on=request.submitted_on, approved_on=approved_on),
-        currency=request.partner.payout_currency, basis=basis, created_at=dates.now(),
+        currency=request.partner.payout_currency,
+        basis=basis,
+        created_at=dates.now(),
     )
     Voucher.objects.filter(pk=voucher.pk).update(committed_total=F("committed_total") + amount)
-    audit_record(actor=None, action="payment.schedule", target=payment,
-                 data={"amount": str(amount), "payable_on": payment.payable_on, **basis})
+    audit_record(
+        actor=None,
+        action="payment.schedule",
+        target=payment,
+        data={"amount": str(amount), "payable_on": payment.payable_on, **basis},
+    )
     return payment
 
 
@@ -118,6 +161,10 @@ def exchange_rate_set(*, actor: Any, currency: str, rate: Decimal | str, effecti
     row, _ = ExchangeRate.objects.update_or_create(
         currency=code, effective_from=effective_from, defaults={"rate": value, "created_at": dates.now()}
     )
-    audit_record(actor=actor, action="exchange_rate.set", target=row,
-                 data={"currency": code, "rate": str(value), "effective_from": effective_from})
+    audit_record(
+        actor=actor,
+        action="exchange_rate.set",
+        target=row,
+        data={"currency": code, "rate": str(value), "effective_from": effective_from},
+    )
     return row

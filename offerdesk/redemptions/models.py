@@ -22,7 +22,7 @@ class RequestStatus(models.TextChoices):
     WITHDRAWN = "withdrawn"
 
 
-REQUEST_TRANSITIONS = {
+REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
     RequestStatus.RECEIVED: frozenset(
         {RequestStatus.APPROVED, RequestStatus.REJECTED, RequestStatus.NEEDS_INFO, RequestStatus.WITHDRAWN}
     ),
@@ -64,7 +64,9 @@ class RedemptionRequest(TimeStampedModel):
                 condition=Q(status__in=["received", "needs_info", "approved"]),
                 name="one_open_request_per_kind",
             ),
-            models.CheckConstraint(name="request_value_non_negative", condition=Q(value__isnull=True) | Q(value__gte=0)),
+            models.CheckConstraint(
+                name="request_value_non_negative", condition=Q(value__isnull=True) | Q(value__gte=0)
+            ),
         ]
 
     def __str__(self) -> str:

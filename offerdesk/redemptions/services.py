@@ -27,7 +27,14 @@ from offerdesk.vouchers.models import Voucher, VoucherStatus
 from offerdesk.vouchers.selectors import customer_facts, partner_facts
 from offerdesk.vouchers.services import voucher_set_status
 
-from .models import REQUEST_TRANSITIONS, RedemptionRequest, RequestKind, RequestStatus, Signature, SignatureParty
+from .models import (
+    REQUEST_TRANSITIONS,
+    RedemptionRequest,
+    RequestKind,
+    RequestStatus,
+    Signature,
+    SignatureParty,
+)
 
 
 @dataclass(frozen=True)
@@ -51,26 +58,46 @@ def sla_due(*, submitted_on: dt.date, params: Any, rulebook: str) -> dt.date:
     return dates.add_business_days(submitted_on, days, params["business_day_calendar"])
 
 
-def redemption_facts(*, voucher: Voucher, partner: Partner, kind: str, on: dt.date, template_id: str,
-                     signed_by: set[str], params: Any, **figures: Any) -> RedemptionFacts:
+def redemption_facts(
+    *,
+    voucher: Voucher,
+    partner: Partner,
+    kind: str,
+    on: dt.date,
+    template_id: str,
+    signed_by: set[str],
+    params: Any,
+    **figures: Any,
+) -> RedemptionFacts:
     """The facts the submission and approval rules look at."""
     program, spec = offer_spec(offer=voucher.offer)
     referral = getattr(voucher.nomination, "referral", None) if program.file.program.rulebook == "cso" else None
     return RedemptionFacts(
-        program=program, offer=spec, params=params, on=on, kind=kind,
-        customer=customer_facts(customer=voucher.customer), partner=partner_facts(partner=partner),
-        voucher_partner_id=voucher.partner_id, voucher_status=voucher.status, issue_date=voucher.issue_date,
+        program=program,
+        offer=spec,
+        params=params,
+        on=on,
+        kind=kind,
+        customer=customer_facts(customer=voucher.customer),
+        partner=partner_facts(partner=partner),
+        voucher_partner_id=voucher.partner_id,
+        voucher_status=voucher.status,
+        issue_date=voucher.issue_date,
         expiry_date=voucher.expiry_date,
-        existing=tuple(ExistingRequest(kind=r.kind, status=r.status, partner_id=r.partner_id)
-                       for r in voucher.requests.all()),
-        template_id=template_id, customer_signed=SignatureParty.CUSTOMER in signed_by,
+        existing=tuple(
+            ExistingRequest(kind=r.kind, status=r.status, partner_id=r.partner_id) for r in voucher.requests.all()
+        ),
+        template_id=template_id,
+        customer_signed=SignatureParty.CUSTOMER in signed_by,
         partner_signed=SignatureParty.PARTNER in signed_by,
-        respond_by=referral.respond_by if referral else None, **figures,
+        respond_by=referral.respond_by if referral else None,
+        **figures,
     )
 
 
-def _clean_figures(*, kind: str, value: Any, users_deployed: Any, workload_users: dict[str, Any] | None,
-                   workloads: list[str]) -> tuple[Decimal | None, int | None, dict[str, int]]:
+def _clean_figures(
+    *, kind: str, value: Any, users_deployed: Any, workload_users: dict[str, Any] | None, workloads: list[str]
+) -> tuple[Decimal | None, int | None, dict[str, int]]:
     try:
         amount = None if value in (None, "") else parse_money(value)
     except MoneyError as exc:
@@ -93,10 +120,19 @@ def _clean_figures(*, kind: str, value: Any, users_deployed: Any, workload_users
 
 @audited_refusals("redemption.submit")
 @transaction.atomic
-def redemption_submit(*, actor: Any, voucher: Voucher, partner: Partner, kind: str, template_id: str,
-                      signatures: Iterable[SignatureInput], value: Decimal | str | None = None,
-                      users_deployed: int | None = None, workload_users: dict[str, int] | None = None,
-                      document_hash: str = "") -> RedemptionRequest:
+def redemption_submit(
+    *,
+    actor: Any,
+    voucher: Voucher,
+    partner: Partner,
+    kind: str,
+    template_id: str,
+    signatures: Iterable[SignatureInput],
+    value: Decimal | str | None = None,
+    users_deployed: int | str | None = None,
+    workload_users: dict[str, int | str] | None = None,
+    document_hash: str = "",
+) -> RedemptionRequest:
     """A partner submits a SOW (initial) or POE (final) against a voucher; it stays Received until decided."""
     access_partner_acting_for(actor, partner.pk, action="submit a redemption request")
     if kind not in RequestKind.values:
@@ -109,38 +145,81 @@ def redemption_submit(*, actor: Any, voucher: Voucher, partner: Partner, kind: s
         raise InvalidInput("a signature needs the signer's name")
     voucher = voucher_lock(voucher_id=voucher.pk)
     _, spec = offer_spec(offer=voucher.offer)
-    amount, users, per_workload = _clean_figures(kind=kind, value=value, users_deployed=users_deployed,
-                                                 workload_users=workload_users, workloads=spec.workloads)
+    amount, users, per_workload = _clean_figures(
+        kind=kind,
+        value=value,
+        users_deployed=users_deployed,
+        workload_users=workload_users,
+        workloads=spec.workloads,
+    )
     now = dates.now()
     on = dates.local_date(now)
     rulebook = voucher.offer.program.rulebook
     params = params_for(program_code=voucher.offer.program.code, on=on)
-    facts = redemption_facts(voucher=voucher, partner=partner, kind=kind, on=on, template_id=template_id,
-                             signed_by=set(parties), params=params, value=amount, users_deployed=users,
-                             workload_users=per_workload)
+    facts = redemption_facts(
+        voucher=voucher,
+        partner=partner,
+        kind=kind,
+        on=on,
+        template_id=template_id,
+        signed_by=set(parties),
+        params=params,
+        value=amount,
+        users_deployed=users,
+        workload_users=per_workload,
+    )
     evaluate_redemption("submit", facts)
     try:
         with transaction.atomic():
             request = RedemptionRequest.objects.create(
-                voucher=voucher, kind=kind, partner=partner, submitted_at=now, submitted_on=on, submitted_by=actor,
-                value=amount, users_deployed=users, workload_users=per_workload, template_id=template_id,
-                document_hash=document_hash, sla_due_on=sla_due(submitted_on=on, params=params, rulebook=rulebook),
+                voucher=voucher,
+                kind=kind,
+                partner=partner,
+                submitted_at=now,
+                submitted_on=on,
+                submitted_by=actor,
+                value=amount,
+                users_deployed=users,
+                workload_users=per_workload,
+                template_id=template_id,
+                document_hash=document_hash,
+                sla_due_on=sla_due(submitted_on=on, params=params, rulebook=rulebook),
             )
     except IntegrityError as exc:
         rule = "CSO-RED-01" if rulebook == "cso" else "MWS-LIM-04"
         raise RuleViolation([fail(rule, f"a {kind} for this voucher is already received or approved")]) from exc
-    Signature.objects.bulk_create([
-        Signature(request=request, party=s.party, name=s.name, role=s.role, signed_at=now, document_hash=document_hash)
-        for s in signature_list
-    ])
+    Signature.objects.bulk_create(
+        [
+            Signature(
+                request=request,
+                party=s.party,
+                name=s.name,
+                role=s.role,
+                signed_at=now,
+                document_hash=document_hash,
+            )
+            for s in signature_list
+        ]
+    )
     if voucher.partner_id is None:  # FY24: the partner is bound at the first redemption (MWS-NOM-04)
         voucher.partner = partner
         voucher.save(update_fields=["partner", "updated_at"])
     if voucher.status == VoucherStatus.OPEN:
         voucher_set_status(voucher=voucher, new=VoucherStatus.REDEEMING)
-    audit_record(actor=actor, action="redemption.submit", target=request,
-                 data={"kind": kind, "voucher": voucher.code, "partner": partner.name, "value": str(amount),
-                       "users_deployed": users, "workload_users": per_workload, "sla_due_on": request.sla_due_on})
+    audit_record(
+        actor=actor,
+        action="redemption.submit",
+        target=request,
+        data={
+            "kind": kind,
+            "voucher": voucher.code,
+            "partner": partner.name,
+            "value": str(amount),
+            "users_deployed": users,
+            "workload_users": per_workload,
+            "sla_due_on": request.sla_due_on,
+        },
+    )
     return request
 
 
@@ -171,8 +250,13 @@ def redemption_verify_seats(*, actor: Any, request: RedemptionRequest, users: in
         raise InvalidInput(f"this POE is already {request.status}")
     request.verified_users = users
     request.save(update_fields=["verified_users", "updated_at"])
-    Decision.objects.create(request=request, outcome=Outcome.SEATS_VERIFIED, reason=f"{users} users verified",
-                            decided_at=dates.now(), decided_by=actor)
+    Decision.objects.create(
+        request=request,
+        outcome=Outcome.SEATS_VERIFIED,
+        reason=f"{users} users verified",
+        decided_at=dates.now(),
+        decided_by=actor,
+    )
     audit_record(actor=actor, action="redemption.verify_seats", target=request, data={"users": users})
     return request
 
@@ -192,8 +276,13 @@ def redemption_provide_info(*, actor: Any, request: RedemptionRequest, note: str
     request.sla_due_on = dates.add_business_days(request.sla_due_on, extra, params["business_day_calendar"])
     request.sla_paused_on = None
     request_set_status(request, RequestStatus.RECEIVED, "sla_due_on", "sla_paused_on")
-    Decision.objects.create(request=request, outcome=Outcome.INFO_PROVIDED, reason=note, decided_at=dates.now(),
-                            decided_by=actor)
-    audit_record(actor=actor, action="redemption.provide_info", target=request,
-                 data={"note": note, "sla_due_on": request.sla_due_on})
+    Decision.objects.create(
+        request=request, outcome=Outcome.INFO_PROVIDED, reason=note, decided_at=dates.now(), decided_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="redemption.provide_info",
+        target=request,
+        data={"note": note, "sla_due_on": request.sla_due_on},
+    )
     return request

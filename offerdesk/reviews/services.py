@@ -32,8 +32,13 @@ def _notify_partner(request: RedemptionRequest, voucher: Voucher, kind: NoticeKi
     """Decisions go to the partner's primary contact; CSO copies the FPM on every e-mail to the partner."""
     partner = request.partner
     cc = [partner.program_manager] if voucher.offer.program.rulebook == "cso" else []
-    context = {**voucher_context(voucher), "partner_name": partner.name, "request_kind": request.kind,
-               "decided_on": dates.today().isoformat(), **extra}
+    context = {
+        **voucher_context(voucher),
+        "partner_name": partner.name,
+        "request_kind": request.kind,
+        "decided_on": dates.today().isoformat(),
+        **extra,
+    }
     notice_queue(kind=kind, to=[partner.primary_contact], cc=cc, context=context, target=request)
     outbox_deliver_on_commit()
 
@@ -50,9 +55,17 @@ def review_approve(*, actor: Any, request: RedemptionRequest, reason: str = "") 
     on = dates.local_date(now)
     params = params_for(program_code=voucher.offer.program.code, on=on)
     signed = set(request.signatures.values_list("party", flat=True))
-    facts = redemption_facts(voucher=voucher, partner=request.partner, kind=request.kind, on=on,
-                             template_id=request.template_id, signed_by=signed, params=params,
-                             verified_users=request.verified_users, submitted_on=request.submitted_on)
+    facts = redemption_facts(
+        voucher=voucher,
+        partner=request.partner,
+        kind=request.kind,
+        on=on,
+        template_id=request.template_id,
+        signed_by=signed,
+        params=params,
+        verified_users=request.verified_users,
+        submitted_on=request.submitted_on,
+    )
     evaluate_redemption("approve", facts)
     request.decided_at = now
     request_set_status(request, RequestStatus.APPROVED, "decided_at")
@@ -60,12 +73,22 @@ def review_approve(*, actor: Any, request: RedemptionRequest, reason: str = "") 
     payment = payment_for_approval(request=request, voucher=voucher, params=params, approved_on=on)
     if request.kind == RequestKind.POE:
         voucher_set_status(voucher=voucher, new=VoucherStatus.COMPLETED)
-    audit_record(actor=actor, action="review.approve", target=request,
-                 data={"payment": str(payment.amount) if payment else "0.00",
-                       "payable_on": payment.payable_on if payment else None})
-    _notify_partner(request, voucher, NoticeKind.REQUEST_APPROVED,
-                    amount=format_usd(payment.amount) if payment else "",
-                    payable_on=payment.payable_on.isoformat() if payment else "")
+    audit_record(
+        actor=actor,
+        action="review.approve",
+        target=request,
+        data={
+            "payment": str(payment.amount) if payment else "0.00",
+            "payable_on": payment.payable_on if payment else None,
+        },
+    )
+    _notify_partner(
+        request,
+        voucher,
+        NoticeKind.REQUEST_APPROVED,
+        amount=format_usd(payment.amount) if payment else "",
+        payable_on=payment.payable_on.isoformat() if payment else "",
+    )
     return request
 
 
@@ -104,8 +127,9 @@ def review_request_info(*, actor: Any, request: RedemptionRequest, question: str
     now = dates.now()
     request.sla_paused_on = dates.local_date(now)
     request_set_status(request, RequestStatus.NEEDS_INFO, "sla_paused_on")
-    Decision.objects.create(request=request, outcome=Outcome.INFO_REQUESTED, reason=question, decided_at=now,
-                            decided_by=actor)
+    Decision.objects.create(
+        request=request, outcome=Outcome.INFO_REQUESTED, reason=question, decided_at=now, decided_by=actor
+    )
     audit_record(actor=actor, action="review.request_info", target=request, data={"question": question})
     _notify_partner(request, voucher, NoticeKind.INFO_REQUESTED, reason=question)
     return request

@@ -21,5 +21,8 @@ def vouchers_lock(*, voucher_ids: Iterable[int]) -> list[Voucher]:
     """Lock several vouchers, in primary-key order so that two transactions never deadlock."""
     ids = sorted(set(voucher_ids))
     return list(
-        Voucher.objects.select_for_update(of=("self",)).select_related("offer", "customer", "partner").filter(id__in=ids).order_by("id")
+        Voucher.objects.select_for_update(of=("self",))
+        .select_related("offer", "customer", "partner")
+        .filter(id__in=ids)
+        .order_by("id")
     )

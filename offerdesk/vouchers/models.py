@@ -25,7 +25,7 @@ class NominationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn"
 
 
-NOMINATION_TRANSITIONS = {
+NOMINATION_TRANSITIONS: dict[str, frozenset[str]] = {
     NominationStatus.ACTIVE: frozenset({NominationStatus.CLOSED, NominationStatus.WITHDRAWN}),
 }
 
@@ -48,7 +48,9 @@ class Nomination(TimeStampedModel):
         ordering = ("-nominated_at", "-id")
         constraints = [
             models.UniqueConstraint(
-                fields=("customer", "offer"), condition=Q(status="active"), name="one_active_nomination_per_offer"
+                fields=("customer", "offer"),
+                condition=Q(status="active"),
+                name="one_active_nomination_per_offer",
             ),
         ]
 
@@ -63,7 +65,7 @@ class ReferralStatus(models.TextChoices):
     LAPSED = "lapsed"
 
 
-REFERRAL_TRANSITIONS = {
+REFERRAL_TRANSITIONS: dict[str, frozenset[str]] = {
     ReferralStatus.PENDING: frozenset({ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.LAPSED}),
 }
 
@@ -119,7 +121,7 @@ class VoucherStatus(models.TextChoices):
     CANCELLED = "cancelled"
 
 
-VOUCHER_TRANSITIONS = {
+VOUCHER_TRANSITIONS: dict[str, frozenset[str]] = {
     VoucherStatus.OPEN: frozenset({VoucherStatus.REDEEMING, VoucherStatus.EXPIRED, VoucherStatus.CANCELLED}),
     VoucherStatus.REDEEMING: frozenset(
         {VoucherStatus.OPEN, VoucherStatus.COMPLETED, VoucherStatus.EXPIRED, VoucherStatus.CANCELLED}
@@ -141,7 +143,11 @@ class Voucher(TimeStampedModel):
     nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="vouchers")
     deal = models.ForeignKey(Deal, null=True, blank=True, on_delete=models.PROTECT, related_name="vouchers")
     partner = models.ForeignKey(
-        "partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="vouchers",
+        "partners.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="vouchers",
         help_text="CSO: the mapped partner, from issue. FY24: bound at the first redemption.",
     )
     face_value = models.DecimalField(
@@ -166,15 +172,21 @@ class Voucher(TimeStampedModel):
         indexes = [models.Index(fields=("status", "expiry_date"))]
         constraints = [
             models.UniqueConstraint(
-                fields=("customer", "family"), condition=Q(holds_limit=True), name="one_voucher_per_tpid_and_family"
+                fields=("customer", "family"),
+                condition=Q(holds_limit=True),
+                name="one_voucher_per_tpid_and_family",
             ),
             models.CheckConstraint(name="voucher_face_value_non_negative", condition=Q(face_value__gte=0)),
-            models.CheckConstraint(name="voucher_face_value_within_cap", condition=Q(face_value__lte=models.F("cap_at_issue"))),
+            models.CheckConstraint(
+                name="voucher_face_value_within_cap", condition=Q(face_value__lte=models.F("cap_at_issue"))
+            ),
             models.CheckConstraint(
                 name="voucher_payments_within_face_value",
                 condition=Q(committed_total__gte=0) & Q(committed_total__lte=models.F("face_value")),
             ),
-            models.CheckConstraint(name="voucher_expiry_after_issue", condition=Q(expiry_date__gt=models.F("issue_date"))),
+            models.CheckConstraint(
+                name="voucher_expiry_after_issue", condition=Q(expiry_date__gt=models.F("issue_date"))
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,8 +15,10 @@ from .models import Voucher
 def customer_addresses(customer: Customer) -> tuple[list[str], list[str]]:
     """The customer's contacts, and its Microsoft account team."""
     contacts = list(customer.contacts.all())
-    return ([c.email for c in contacts if c.kind == ContactKind.CONTACT],
-            [c.email for c in contacts if c.kind == ContactKind.ACCOUNT_TEAM])
+    return (
+        [c.email for c in contacts if c.kind == ContactKind.CONTACT],
+        [c.email for c in contacts if c.kind == ContactKind.ACCOUNT_TEAM],
+    )
 
 
 def voucher_context(voucher: Voucher) -> dict[str, Any]:
@@ -40,8 +42,13 @@ def notify_voucher(voucher: Voucher, kind: NoticeKind, **extra: Any) -> None:
     if voucher.offer.program.rulebook == "cso":
         partner = voucher.partner
         assert partner is not None
-        notice_queue(kind=kind, to=[partner.primary_contact], cc=[partner.program_manager], context=context,
-                     target=voucher)
+        notice_queue(
+            kind=kind,
+            to=[partner.primary_contact],
+            cc=[partner.program_manager],
+            context=context,
+            target=voucher,
+        )
         if kind == NoticeKind.VOUCHER_ISSUED:
             notice_queue(kind=kind, to=contacts, context=context, target=voucher)
         return

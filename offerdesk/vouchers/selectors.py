@@ -6,10 +6,10 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from offerdesk.catalogue.models import Offer
 from offerdesk.catalogue.rules import Quote, Situation
 from offerdesk.catalogue.rules import quote as rules_quote
 from offerdesk.catalogue.rules.facts import CustomerFacts, DealFacts, HeldVoucher, PartnerFacts
-from offerdesk.catalogue.models import Offer
 from offerdesk.catalogue.selectors import offer_spec, params_for
 from offerdesk.core import dates
 from offerdesk.core.errors import NotFound
@@ -41,14 +41,23 @@ def customer_facts(*, customer: Customer) -> CustomerFacts:
 
 
 def partner_facts(*, partner: Partner) -> PartnerFacts:
-    return PartnerFacts(id=partner.pk, name=partner.name, approved=partner.is_approved_frp,
-                        company_group_id=partner.company_group_id)
+    return PartnerFacts(
+        id=partner.pk,
+        name=partner.name,
+        approved=partner.is_approved_frp,
+        company_group_id=partner.company_group_id,
+    )
 
 
 def deal_facts(*, deal: Deal) -> DealFacts:
-    return DealFacts(value=deal.value, close_date=deal.close_date, closed_at=deal.closed_at,
-                     workloads=frozenset(deal.workloads), migration=frozenset(deal.migration_sources),
-                     upsell_attested=deal.upsell_attested)
+    return DealFacts(
+        value=deal.value,
+        close_date=deal.close_date,
+        closed_at=deal.closed_at,
+        workloads=frozenset(deal.workloads),
+        migration=frozenset(deal.migration_sources),
+        upsell_attested=deal.upsell_attested,
+    )
 
 
 def deal_latest(*, customer: Customer) -> Deal | None:
@@ -56,16 +65,26 @@ def deal_latest(*, customer: Customer) -> Deal | None:
     return Deal.objects.filter(customer=customer).order_by("-recorded_at", "-id").first()
 
 
-def nomination_latest(*, customer: Customer, offer: Offer, statuses: tuple[str, ...] | None = None) -> Nomination | None:
+def nomination_latest(
+    *, customer: Customer, offer: Offer, statuses: tuple[str, ...] | None = None
+) -> Nomination | None:
     qs = Nomination.objects.filter(customer=customer, offer=offer)
     if statuses:
         qs = qs.filter(status__in=statuses)
     return qs.order_by("-nominated_at", "-id").first()
 
 
-def situation_for(*, customer: Customer, offer: Offer, on: dt.date, partner: Partner | None = None,
-                  nomination: Nomination | None = None, deal: Deal | None = None,
-                  face_value=None, respond_by: dt.date | None = None) -> Situation:  # type: ignore[no-untyped-def]
+def situation_for(
+    *,
+    customer: Customer,
+    offer: Offer,
+    on: dt.date,
+    partner: Partner | None = None,
+    nomination: Nomination | None = None,
+    deal: Deal | None = None,
+    face_value=None,
+    respond_by: dt.date | None = None,
+) -> Situation:  # type: ignore[no-untyped-def]
     program, spec = offer_spec(offer=offer)
     return Situation(
         program=program,
@@ -88,27 +107,42 @@ def voucher_quote(*, customer: Customer, offer: Offer, on: dt.date | None = None
     if offer.program.rulebook == "cso":
         nomination = nomination_latest(customer=customer, offer=offer, statuses=(NominationStatus.ACTIVE,))
         referral = getattr(nomination, "referral", None) if nomination else None
-        return rules_quote(situation_for(customer=customer, offer=offer, on=on,
-                                         partner=nomination.partner if nomination else None,
-                                         nomination=nomination,
-                                         respond_by=referral.respond_by if referral else None))
+        return rules_quote(
+            situation_for(
+                customer=customer,
+                offer=offer,
+                on=on,
+                partner=nomination.partner if nomination else None,
+                nomination=nomination,
+                respond_by=referral.respond_by if referral else None,
+            )
+        )
     nomination = nomination_latest(customer=customer, offer=offer)
-    return rules_quote(situation_for(customer=customer, offer=offer, on=on, nomination=nomination,
-                                     deal=deal_latest(customer=customer)))
+    return rules_quote(
+        situation_for(customer=customer, offer=offer, on=on, nomination=nomination, deal=deal_latest(customer=customer))
+    )
 
 
 def voucher_get(*, customer: Customer, offer: Offer) -> Voucher:
     """The customer's voucher of an offer (the newest one, if a limit was released)."""
-    voucher = (Voucher.objects.filter(customer=customer, offer=offer).select_related("offer", "customer", "partner")
-               .order_by("-issue_date", "-id").first())
+    voucher = (
+        Voucher.objects.filter(customer=customer, offer=offer)
+        .select_related("offer", "customer", "partner")
+        .order_by("-issue_date", "-id")
+        .first()
+    )
     if voucher is None:
         raise NotFound(f"{customer.name} holds no {offer.name} voucher")
     return voucher
 
 
 def referral_pending(*, customer: Customer, offer: Offer, partner: Partner) -> Referral:
-    referral = (Referral.objects.filter(nomination__customer=customer, nomination__offer=offer, partner=partner)
-                .select_related("nomination").order_by("-notified_on", "-id").first())
+    referral = (
+        Referral.objects.filter(nomination__customer=customer, nomination__offer=offer, partner=partner)
+        .select_related("nomination")
+        .order_by("-notified_on", "-id")
+        .first()
+    )
     if referral is None:
         raise NotFound(f"{partner.name} has no referral of {customer.name}")
     return referral

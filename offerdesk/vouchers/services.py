@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -12,11 +12,10 @@ from django.db import IntegrityError, transaction
 from offerdesk.accounts.access import MICROSOFT_ROLES, access_partner_acting_for, access_require_role
 from offerdesk.accounts.models import Role
 from offerdesk.audit.services import audit_record, audit_record_many, audited_refusals
-from offerdesk.catalogue.models import Offer
+from offerdesk.catalogue.models import Offer, Program
 from offerdesk.catalogue.rules import evaluate
 from offerdesk.catalogue.rules.cso import voucher_terms
 from offerdesk.catalogue.rules.facts import fail as _fail
-from offerdesk.catalogue.models import Program
 from offerdesk.catalogue.selectors import params_for
 from offerdesk.core import dates
 from offerdesk.core.errors import InvalidInput, RuleViolation
@@ -48,7 +47,7 @@ def _nomination_rules(offer: Offer) -> tuple[str, ...]:
     return ("CSO-NOM-01",) if offer.program.rulebook == "cso" else ("MWS-NOM-01",)
 
 
-def _set_status(obj: Any, table: dict[str, frozenset[str]], new: str, what: str, *extra_fields: str) -> None:
+def _set_status(obj: Any, table: Mapping[str, frozenset[str]], new: str, what: str, *extra_fields: str) -> None:
     check_transition(table, what=what, current=obj.status, new=new)
     obj.status = new
     obj.save(update_fields=["status", "updated_at", *extra_fields])
@@ -66,7 +65,9 @@ def expiry_for(voucher_offer: Offer, issue_date: dt.date, params: Any) -> dt.dat
 def nomination_create(*, actor: Any, customer: Customer, offer: Offer, partner: Partner | None = None) -> Nomination:
     """Microsoft nominates a customer for an offer; a CSO nomination maps one partner and refers it."""
     access_require_role(actor, MICROSOFT_ROLES, action="nominate customers", rules=_nomination_rules(offer))
-    Customer.objects.select_for_update(of=("self",)).filter(pk=customer.pk).first()  # one nomination at a time per customer
+    Customer.objects.select_for_update(of=("self",)).filter(
+        pk=customer.pk
+    ).first()  # one nomination at a time per customer
     now = dates.now()
     on = dates.local_date(now)
     is_cso = offer.program.rulebook == "cso"
@@ -77,20 +78,38 @@ def nomination_create(*, actor: Any, customer: Customer, offer: Offer, partner: 
     evaluate("nominate", situation_for(customer=customer, offer=offer, on=on, partner=partner))
     if Nomination.objects.filter(customer=customer, offer=offer, status=NominationStatus.ACTIVE).exists():
         raise InvalidInput(f"{customer.name} already has an open nomination for the {offer.name}")
-    nomination = Nomination.objects.create(customer=customer, offer=offer, partner=partner, nominated_at=now,
-                                           nominated_by=actor)
-    audit_record(actor=actor, action="nomination.create", target=nomination,
-                 data={"offer": offer.code, "tpid": customer.tpid, "partner": partner.name if partner else None})
+    nomination = Nomination.objects.create(
+        customer=customer, offer=offer, partner=partner, nominated_at=now, nominated_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="nomination.create",
+        target=nomination,
+        data={"offer": offer.code, "tpid": customer.tpid, "partner": partner.name if partner else None},
+    )
     if is_cso:
         assert partner is not None
         params = params_for(program_code=offer.program.code, on=on)
-        referral = Referral.objects.create(nomination=nomination, partner=partner, notified_on=on,
-                                           respond_by=on + dt.timedelta(days=params["cso.intent_days"]))
-        notice_queue(kind=NoticeKind.REFERRAL, to=[partner.primary_contact], cc=[partner.program_manager],
-                     target=referral,
-                     context={"program_name": offer.program.name, "offer_name": offer.name, "partner_name": partner.name,
-                              "customer_name": customer.name, "tpid": customer.tpid,
-                              "respond_by": referral.respond_by.isoformat()})
+        referral = Referral.objects.create(
+            nomination=nomination,
+            partner=partner,
+            notified_on=on,
+            respond_by=on + dt.timedelta(days=params["cso.intent_days"]),
+        )
+        notice_queue(
+            kind=NoticeKind.REFERRAL,
+            to=[partner.primary_contact],
+            cc=[partner.program_manager],
+            target=referral,
+            context={
+                "program_name": offer.program.name,
+                "offer_name": offer.name,
+                "partner_name": partner.name,
+                "customer_name": customer.name,
+                "tpid": customer.tpid,
+                "respond_by": referral.respond_by.isoformat(),
+            },
+        )
         outbox_deliver_on_commit()
     return nomination
 
@@ -100,14 +119,22 @@ def nomination_create(*, actor: Any, customer: Customer, offer: Offer, partner: 
 def referral_accept(*, actor: Any, referral: Referral) -> Voucher:
     """The mapped partner registers its intent; the CSO voucher is issued the same day (CSO-ENG-02, -05)."""
     access_partner_acting_for(actor, referral.partner_id, action="accept a referral")
-    referral = Referral.objects.select_for_update(of=("self",)).select_related("nomination__offer__program", "nomination__customer",
-                                                                   "partner").get(pk=referral.pk)
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("nomination__offer__program", "nomination__customer", "partner")
+        .get(pk=referral.pk)
+    )
     if referral.status != ReferralStatus.PENDING:
         raise InvalidInput(f"this referral is already {referral.status}")
     now = dates.now()
     nomination = referral.nomination
-    voucher = _voucher_create(actor=actor, nomination=nomination, partner=referral.partner,
-                              respond_by=referral.respond_by, on=dates.local_date(now))
+    voucher = _voucher_create(
+        actor=actor,
+        nomination=nomination,
+        partner=referral.partner,
+        respond_by=referral.respond_by,
+        on=dates.local_date(now),
+    )
     referral.responded_at, referral.responded_by = now, actor
     _set_status(referral, REFERRAL_TRANSITIONS, ReferralStatus.ACCEPTED, "referral", "responded_at", "responded_by")
     audit_record(actor=actor, action="referral.accept", target=referral, data={"voucher": voucher.code})
@@ -131,9 +158,17 @@ def referral_decline(*, actor: Any, referral: Referral, reason: str = "") -> Ref
 
 @audited_refusals("deal.record")
 @transaction.atomic
-def deal_record(*, actor: Any, customer: Customer, value: Decimal | str, close_date: dt.date,
-                workloads: Iterable[str], migration: Iterable[str] = (), closed_at: dt.datetime | None = None,
-                upsell_attested: bool = True) -> Deal:
+def deal_record(
+    *,
+    actor: Any,
+    customer: Customer,
+    value: Decimal | str,
+    close_date: dt.date,
+    workloads: Iterable[str],
+    migration: Iterable[str] = (),
+    closed_at: dt.datetime | None = None,
+    upsell_attested: bool = True,
+) -> Deal:
     """Record a qualifying purchase; what it qualifies for is decided when a voucher is issued."""
     access_require_role(actor, MICROSOFT_ROLES, action="record deals")
     try:
@@ -145,20 +180,47 @@ def deal_record(*, actor: Any, customer: Customer, value: Decimal | str, close_d
         raise InvalidInput("a deal names at least one workload")
     if closed_at is not None and dates.local_date(closed_at) != close_date:
         raise InvalidInput("the close time falls on another day than the close date")
-    deal = Deal.objects.create(customer=customer, value=amount, close_date=close_date, closed_at=closed_at,
-                               workloads=names, migration_sources=[m.strip() for m in migration if m.strip()],
-                               upsell_attested=upsell_attested, recorded_at=dates.now(), recorded_by=actor)
-    audit_record(actor=actor, action="deal.record", target=deal,
-                 data={"tpid": customer.tpid, "value": str(amount), "close_date": close_date, "workloads": names})
+    deal = Deal.objects.create(
+        customer=customer,
+        value=amount,
+        close_date=close_date,
+        closed_at=closed_at,
+        workloads=names,
+        migration_sources=[m.strip() for m in migration if m.strip()],
+        upsell_attested=upsell_attested,
+        recorded_at=dates.now(),
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="deal.record",
+        target=deal,
+        data={"tpid": customer.tpid, "value": str(amount), "close_date": close_date, "workloads": names},
+    )
     return deal
 
 
-def _voucher_create(*, actor: Any, nomination: Nomination, partner: Partner | None, on: dt.date,
-                    respond_by: dt.date | None = None, deal: Deal | None = None,
-                    face_value: Decimal | None = None) -> Voucher:
+def _voucher_create(
+    *,
+    actor: Any,
+    nomination: Nomination,
+    partner: Partner | None,
+    on: dt.date,
+    respond_by: dt.date | None = None,
+    deal: Deal | None = None,
+    face_value: Decimal | None = None,
+) -> Voucher:
     offer = nomination.offer
-    situation = situation_for(customer=nomination.customer, offer=offer, on=on, partner=partner,
-                              nomination=nomination, deal=deal, face_value=face_value, respond_by=respond_by)
+    situation = situation_for(
+        customer=nomination.customer,
+        offer=offer,
+        on=on,
+        partner=partner,
+        nomination=nomination,
+        deal=deal,
+        face_value=face_value,
+        respond_by=respond_by,
+    )
     findings = evaluate("issue", situation)
     params = situation.params
     if offer.program.rulebook == "cso":
@@ -173,18 +235,44 @@ def _voucher_create(*, actor: Any, nomination: Nomination, partner: Partner | No
     try:
         with transaction.atomic():
             voucher = Voucher.objects.create(
-                offer=offer, variant=variant, family=offer.family, customer=nomination.customer,
-                nomination=nomination, deal=deal, partner=partner, face_value=face, cap_at_issue=cap,
-                issue_date=on, expiry_date=expiry_for(offer, on, params), issued_by=actor, **extra,
+                offer=offer,
+                variant=variant,
+                family=offer.family,
+                customer=nomination.customer,
+                nomination=nomination,
+                deal=deal,
+                partner=partner,
+                face_value=face,
+                cap_at_issue=cap,
+                issue_date=on,
+                expiry_date=expiry_for(offer, on, params),
+                issued_by=actor,
+                **extra,
             )
     except IntegrityError as exc:  # a concurrent issue won the one-voucher-per-TPID slot
-        raise RuleViolation([_fail(situation.offer.limit_rules[0],
-                                   f"TPID {nomination.customer.tpid} already holds a voucher of this kind")]) from exc
+        raise RuleViolation(
+            [
+                _fail(
+                    situation.offer.limit_rules[0],
+                    f"TPID {nomination.customer.tpid} already holds a voucher of this kind",
+                )
+            ]
+        ) from exc
     if nomination.status == NominationStatus.ACTIVE:
         _set_status(nomination, NOMINATION_TRANSITIONS, NominationStatus.CLOSED, "nomination")
-    audit_record(actor=actor, action="voucher.issue", target=voucher,
-                 data={"offer": offer.code, "variant": variant, "face_value": str(face), "cap": str(cap),
-                       "expiry_date": voucher.expiry_date, "rules": [f.rule for f in findings]})
+    audit_record(
+        actor=actor,
+        action="voucher.issue",
+        target=voucher,
+        data={
+            "offer": offer.code,
+            "variant": variant,
+            "face_value": str(face),
+            "cap": str(cap),
+            "expiry_date": voucher.expiry_date,
+            "rules": [f.rule for f in findings],
+        },
+    )
     notify_voucher(voucher, NoticeKind.VOUCHER_ISSUED)
     outbox_deliver_on_commit()
     return voucher
@@ -208,8 +296,9 @@ def voucher_issue(*, actor: Any, customer: Customer, offer: Offer, face_value: D
     deal = deal_latest(customer=customer)
     if nomination is None:
         raise RuleViolation([_fail("MWS-NOM-02", f"{customer.name} has not been nominated for the {offer.name}")])
-    return _voucher_create(actor=actor, nomination=nomination, partner=None, on=dates.today(), deal=deal,
-                           face_value=value)
+    return _voucher_create(
+        actor=actor, nomination=nomination, partner=None, on=dates.today(), deal=deal, face_value=value
+    )
 
 
 def voucher_set_status(*, voucher: Voucher, new: str) -> None:
@@ -244,23 +333,29 @@ def vouchers_expire(*, on: dt.date) -> int:
     count = Voucher.objects.filter(id__in=ids, status__in=(VoucherStatus.OPEN, VoucherStatus.REDEEMING)).update(
         status=VoucherStatus.EXPIRED, updated_at=dates.now()
     )
-    audit_record_many(actor=None, action="voucher.expire", targets=[("vouchers.voucher", i) for i in ids],
-                      data={"on": on.isoformat()})
+    audit_record_many(
+        actor=None,
+        action="voucher.expire",
+        targets=[("vouchers.voucher", i) for i in ids],
+        data={"on": on.isoformat()},
+    )
     return count
 
 
 @transaction.atomic
 def referrals_lapse(*, on: dt.date) -> int:
     """Referrals not answered within the intent window lapse (CSO-ENG-01)."""
-    lapsed = list(Referral.objects.filter(status=ReferralStatus.PENDING, respond_by__lt=on).values_list("id", "nomination_id"))
+    lapsed = list(
+        Referral.objects.filter(status=ReferralStatus.PENDING, respond_by__lt=on).values_list("id", "nomination_id")
+    )
     if not lapsed:
         return 0
     Referral.objects.filter(id__in=[r for r, _ in lapsed]).update(status=ReferralStatus.LAPSED, updated_at=dates.now())
     Nomination.objects.filter(id__in=[n for _, n in lapsed], status=NominationStatus.ACTIVE).update(
-        status=NominationStatus.CLOSED, updated_at=dates.now())
+        status=NominationStatus.CLOSED, updated_at=dates.now()
+    )
     audit_record_many(actor=None, action="referral.lapse", targets=[("vouchers.referral", r) for r, _ in lapsed])
     return len(lapsed)
-
 
 
 def _reminder_due(voucher: Voucher, on: dt.date, marks: list[int], sent: set[int]) -> int | None:
@@ -290,8 +385,12 @@ def voucher_reminders_send(*, on: dt.date) -> int:
         if not marks:
             continue
         candidates = (
-            Voucher.objects.filter(offer__program=program, status__in=(VoucherStatus.OPEN, VoucherStatus.REDEEMING),
-                                   expiry_date__gt=on, expiry_date__lte=on + dt.timedelta(days=max(marks)))
+            Voucher.objects.filter(
+                offer__program=program,
+                status__in=(VoucherStatus.OPEN, VoucherStatus.REDEEMING),
+                expiry_date__gt=on,
+                expiry_date__lte=on + dt.timedelta(days=max(marks)),
+            )
             .select_related("offer__program", "customer", "partner")
             .prefetch_related("requests", "reminders", "customer__contacts")
         )

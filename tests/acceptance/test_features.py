@@ -9,7 +9,6 @@ from pytest_bdd import scenarios
 pytestmark = pytest.mark.django_db
 
 
-
 HERE = Path(__file__).parent / "features"
 scenarios(str(HERE))
 

@@ -45,39 +45,56 @@ def gen_01(s: Situation) -> Finding:
 def gen_02(s: Situation) -> Finding:
     if s.partner is None:
         return fail("CSO-NOM-02", "a CSO nomination maps exactly one FastTrack Ready Partner")
-    return check("CSO-GEN-02", s.partner.approved,
-                 f"{s.partner.name} is {'' if s.partner.approved else 'not '}on the approved FRP list")
+    return check(
+        "CSO-GEN-02",
+        s.partner.approved,
+        f"{s.partner.name} is {'' if s.partner.approved else 'not '}on the approved FRP list",
+    )
 
 
 def elig_03(s: Situation) -> Finding:
     paid, _ = in_scope_seats(s)
-    return check("CSO-ELIG-03", paid > 0,
-                 f"{paid} purchased seats of {', '.join(s.offer.seat_skus)}" if paid
-                 else f"the customer owns no purchased seats of {', '.join(s.offer.seat_skus)}")
+    return check(
+        "CSO-ELIG-03",
+        paid > 0,
+        f"{paid} purchased seats of {', '.join(s.offer.seat_skus)}"
+        if paid
+        else f"the customer owns no purchased seats of {', '.join(s.offer.seat_skus)}",
+    )
 
 
 def elig_04(s: Situation) -> Finding:
     threshold: Decimal = s.params["cso.mau_threshold"]
     needed: int = s.params["cso.mau_min_workloads"]
     low = [w for w in s.offer.workloads if w in s.customer.mau and s.customer.mau[w] < threshold]
-    return check("CSO-ELIG-04", len(low) >= needed,
-                 f"{len(low)} workload(s) below {threshold:.0%} monthly active usage"
-                 f"{' (' + ', '.join(low) + ')' if low else ''}; at least {needed} are needed")
+    return check(
+        "CSO-ELIG-04",
+        len(low) >= needed,
+        f"{len(low)} workload(s) below {threshold:.0%} monthly active usage"
+        f"{' (' + ', '.join(low) + ')' if low else ''}; at least {needed} are needed",
+    )
 
 
 def elig_05(s: Situation) -> Finding:
     paid, _ = in_scope_seats(s)
     first = s.params["cso.tier_bounds"][0]
-    return check("CSO-ELIG-05", tier_for(paid, s.params) is not None,
-                 f"{paid} seats; the lowest tier starts at {first} seats")
+    return check(
+        "CSO-ELIG-05",
+        tier_for(paid, s.params) is not None,
+        f"{paid} seats; the lowest tier starts at {first} seats",
+    )
 
 
 def eng_01(s: Situation) -> Finding:
     if s.respond_by is None:
         return ok("CSO-ENG-01", "no referral window applies")
-    return check("CSO-ENG-01", s.on <= s.respond_by,
-                 f"the partner had until {s.respond_by} to accept the referral; {s.on} is too late"
-                 if s.on > s.respond_by else f"accepted by {s.respond_by}")
+    return check(
+        "CSO-ENG-01",
+        s.on <= s.respond_by,
+        f"the partner had until {s.respond_by} to accept the referral; {s.on} is too late"
+        if s.on > s.respond_by
+        else f"accepted by {s.respond_by}",
+    )
 
 
 def nomination_findings(s: Situation) -> list[Finding]:
@@ -118,20 +135,26 @@ def _threshold_words(params: Params) -> str:
 def wl_02(params: Params, workload_users: dict[str, int], workloads: list[str]) -> Finding:
     needed: int = params["cso.min_workloads"]
     counted = [w for w in workloads if users_threshold_met(int(workload_users.get(w, 0)), params)]
-    return check("CSO-WL-02", len(counted) >= needed,
-                 f"{len(counted)} eligible workload(s) with {_threshold_words(params)} deployed users; "
-                 f"{needed} are needed")
+    return check(
+        "CSO-WL-02",
+        len(counted) >= needed,
+        f"{len(counted)} eligible workload(s) with {_threshold_words(params)} deployed users; {needed} are needed",
+    )
 
 
 def usr_01(params: Params, users: int | None, *, what: str = "reported") -> Finding:
     if users is None:
         return fail("CSO-USR-01", "the POE must state the number of users deployed")
-    return check("CSO-USR-01", users_threshold_met(users, params),
-                 f"{users} {what} users; the deployment needs {_threshold_words(params)}")
+    return check(
+        "CSO-USR-01",
+        users_threshold_met(users, params),
+        f"{users} {what} users; the deployment needs {_threshold_words(params)}",
+    )
 
 
-def eligible_users(params: Params, *, poe: int, verified: int | None, paid: int,
-                   unused_at_issue: int | None) -> tuple[int, dict[str, int]]:
+def eligible_users(
+    params: Params, *, poe: int, verified: int | None, paid: int, unused_at_issue: int | None
+) -> tuple[int, dict[str, int]]:
     """The users that are paid for: the minimum of the configured figures (CSO-USR-04)."""
     figures = {"poe": poe, "verified": verified, "paid": paid, "unused_at_issue": unused_at_issue}
     used = {k: v for k, v in figures.items() if k in params["cso.user_cap"] and v is not None}

@@ -20,12 +20,16 @@ def elig_04(s: Situation) -> Finding:
     if limit is None:
         return ok("MWS-ELIG-04", "no prior-licence limit for this segment")
     baseline: dt.date = s.params["mws.e3_baseline_date"]
-    counts = sorted((as_of, qty) for sku, qty, as_of in s.customer.prior_licences
-                    if sku == "Microsoft 365 E3" and as_of <= baseline)
+    counts = sorted(
+        (as_of, qty) for sku, qty, as_of in s.customer.prior_licences if sku == "Microsoft 365 E3" and as_of <= baseline
+    )
     owned = counts[-1][1] if counts else 0
-    return check("MWS-ELIG-04", owned < limit,
-                 f"{owned} Microsoft 365 E3 licences owned on {baseline}; {s.customer.segment} customers "
-                 f"must own fewer than {limit}")
+    return check(
+        "MWS-ELIG-04",
+        owned < limit,
+        f"{owned} Microsoft 365 E3 licences owned on {baseline}; {s.customer.segment} customers "
+        f"must own fewer than {limit}",
+    )
 
 
 def nomination_findings(s: Situation) -> list[Finding]:
@@ -42,29 +46,49 @@ def _deal_findings(s: Situation, deal: DealFacts) -> list[Finding]:
     start: dt.date = s.params["mws.purchase_from"]
     end: dt.date = s.params["mws.purchase_to"]
     findings = [
-        check("MWS-GEN-01", start <= deal.close_date <= end,
-              f"the purchase closed on {deal.close_date}; the offer covers purchases from {start} to {end}"),
-        check("MWS-NOM-03", s.on >= deal.close_date,
-              f"a voucher is issued only after the purchase closes ({deal.close_date})"),
+        check(
+            "MWS-GEN-01",
+            start <= deal.close_date <= end,
+            f"the purchase closed on {deal.close_date}; the offer covers purchases from {start} to {end}",
+        ),
+        check(
+            "MWS-NOM-03",
+            s.on >= deal.close_date,
+            f"a voucher is issued only after the purchase closes ({deal.close_date})",
+        ),
         check("MWS-ELIG-03", deal.upsell_attested, "the deal must drive upsell or expansion"),
     ]
     if s.nominated_at is None:
         findings.append(fail("MWS-NOM-02", f"the customer has not been nominated for the {s.offer.name}"))
     elif deal.closed_at is not None:
-        findings.append(check("MWS-NOM-02", s.nominated_at < deal.closed_at,
-                              "the customer must be nominated before the deal closes"))
+        findings.append(
+            check(
+                "MWS-NOM-02",
+                s.nominated_at < deal.closed_at,
+                "the customer must be nominated before the deal closes",
+            )
+        )
     else:
         assert s.nominated_on is not None
-        findings.append(check("MWS-NOM-02", s.nominated_on < deal.close_date,
-                              f"nominated on {s.nominated_on}; the nomination must come before the deal "
-                              f"closed on {deal.close_date}"))
+        findings.append(
+            check(
+                "MWS-NOM-02",
+                s.nominated_on < deal.close_date,
+                f"nominated on {s.nominated_on}; the nomination must come before the deal closed on {deal.close_date}",
+            )
+        )
     if s.offer.requires_migration:
         assert s.offer.migration_rule is not None
         sources = deal.migration & set(s.offer.requires_migration)
-        findings.append(check(s.offer.migration_rule, bool(sources),
-                              f"the {s.offer.name} needs a migration from "
-                              f"{' or '.join(s.offer.requires_migration)}; the deal records "
-                              f"{', '.join(sorted(deal.migration)) or 'none'}"))
+        findings.append(
+            check(
+                s.offer.migration_rule,
+                bool(sources),
+                f"the {s.offer.name} needs a migration from "
+                f"{' or '.join(s.offer.requires_migration)}; the deal records "
+                f"{', '.join(sorted(deal.migration)) or 'none'}",
+            )
+        )
     return findings
 
 
@@ -76,16 +100,31 @@ def sku_findings(s: Situation, variant: Variant, deal: DealFacts) -> list[Findin
         direct = deal.workloads & set(skus.core)
         attached = {w for w, hosts in skus.attached.items() if w in deal.workloads and deal.workloads & set(hosts)}
         unattached = {w for w in skus.attached if w in deal.workloads} - attached
-        findings = [check(variant.sku_rule, bool(direct or attached),
-                          f"the deal has no qualifying workload ({', '.join(skus.core)}, or a frontline "
-                          "licence attached to Microsoft 365 E3/E5)")]
+        findings = [
+            check(
+                variant.sku_rule,
+                bool(direct or attached),
+                f"the deal has no qualifying workload ({', '.join(skus.core)}, or a frontline "
+                "licence attached to Microsoft 365 E3/E5)",
+            )
+        ]
         if unattached and not (direct or attached):
-            findings.append(fail("MWS-SKU-02", f"{', '.join(sorted(unattached))} count only when attached to a "
-                                               "new Microsoft 365 E3 or E5 in the same deal"))
+            findings.append(
+                fail(
+                    "MWS-SKU-02",
+                    f"{', '.join(sorted(unattached))} count only when attached to a "
+                    "new Microsoft 365 E3 or E5 in the same deal",
+                )
+            )
         return findings
     wanted = set(skus.e1plus if variant.skus == "e1plus" else skus.copilot)
-    return [check(variant.sku_rule, bool(deal.workloads & wanted),
-                  f"the {variant.name} needs {', '.join(sorted(wanted))} in the deal")]
+    return [
+        check(
+            variant.sku_rule,
+            bool(deal.workloads & wanted),
+            f"the {variant.name} needs {', '.join(sorted(wanted))} in the deal",
+        )
+    ]
 
 
 def _window_findings(s: Situation, variant: Variant, deal: DealFacts) -> list[Finding]:
@@ -94,11 +133,19 @@ def _window_findings(s: Situation, variant: Variant, deal: DealFacts) -> list[Fi
     assert variant.window_rule is not None
     start, end = variant.window
     anchor = s.params[variant.window_anchor_param] if variant.window_anchor_param else "close"
-    dates = {"close": [("closed", deal.close_date)], "issue": [("issued", s.on)],
-             "issue_and_close": [("issued", s.on), ("closed", deal.close_date)]}[anchor]
-    return [check(variant.window_rule, start <= day <= end,
-                  f"the {variant.name} needs the voucher {what} between {start} and {end}; it is {day}")
-            for what, day in dates]
+    dates = {
+        "close": [("closed", deal.close_date)],
+        "issue": [("issued", s.on)],
+        "issue_and_close": [("issued", s.on), ("closed", deal.close_date)],
+    }[anchor]
+    return [
+        check(
+            variant.window_rule,
+            start <= day <= end,
+            f"the {variant.name} needs the voucher {what} between {start} and {end}; it is {day}",
+        )
+        for what, day in dates
+    ]
 
 
 def band_cap(band: Band, params: Params) -> Decimal:
@@ -119,8 +166,12 @@ def evaluate_variant(s: Situation, variant: Variant, deal: DealFacts) -> tuple[D
     """The variant's cap for this deal, or the findings that rule it out."""
     findings = sku_findings(s, variant, deal)
     if variant.segments and s.customer.segment not in variant.segments:
-        findings.append(fail(variant.eligibility_rule or variant.sku_rule,
-                             f"the {variant.name} is for {', '.join(variant.segments)} customers only"))
+        findings.append(
+            fail(
+                variant.eligibility_rule or variant.sku_rule,
+                f"the {variant.name} is for {', '.join(variant.segments)} customers only",
+            )
+        )
     if variant.countries:
         countries = s.program.file.countries
         assert countries is not None
@@ -128,19 +179,28 @@ def evaluate_variant(s: Situation, variant: Variant, deal: DealFacts) -> tuple[D
         if countries.e1plus_group_param:
             listed |= set(s.params[countries.e1plus_group_param])
         listed -= set(countries.never)
-        findings.append(check(variant.eligibility_rule or variant.sku_rule, s.customer.country in listed,
-                              f"the {variant.name} is offered only in the listed countries; "
-                              f"{s.customer.country} is not one of them"))
+        findings.append(
+            check(
+                variant.eligibility_rule or variant.sku_rule,
+                s.customer.country in listed,
+                f"the {variant.name} is offered only in the listed countries; {s.customer.country} is not one of them",
+            )
+        )
     findings += _window_findings(s, variant, deal)
-    fitting = [b for b in variant.bands
-               if band_fits(b, segment=s.customer.segment, value=deal.value, close=deal.close_date)]
+    fitting = [
+        b for b in variant.bands if band_fits(b, segment=s.customer.segment, value=deal.value, close=deal.close_date)
+    ]
     if not fitting:
         relevant = [b for b in variant.bands if b.segment in (None, s.customer.segment)] or variant.bands
         notes = sorted({b.note for b in relevant if b.note})
         for rule in sorted({b.rule for b in relevant}):
-            findings.append(fail(rule, f"a {format_usd(deal.value)} deal closed on {deal.close_date} fits no cap "
-                                       f"of the {variant.name} for {s.customer.segment}"
-                                       + (f" ({'; '.join(notes)})" if notes else "")))
+            findings.append(
+                fail(
+                    rule,
+                    f"a {format_usd(deal.value)} deal closed on {deal.close_date} fits no cap "
+                    f"of the {variant.name} for {s.customer.segment}" + (f" ({'; '.join(notes)})" if notes else ""),
+                )
+            )
     failing = [f for f in findings if not f.ok]
     if failing:
         return None, failing
@@ -157,13 +217,17 @@ def issue_findings(s: Situation) -> tuple[list[Finding], Decimal | None, str | N
     findings += _deal_findings(s, deal)
     results = [(v, *evaluate_variant(s, v, deal)) for v in s.offer.variants]
     qualifying = [(v, cap) for v, cap, _ in results if cap is not None]
-    for variant, _, variant_findings in results:
+    for variant, _, _ in results:
         if variant.ceiling_scope_param and s.params[variant.ceiling_scope_param] == "deal":
             ceiling = max(b.deal_upto for b in variant.bands if b.deal_upto is not None)
             if deal.value > ceiling:
                 qualifying = []
-                findings.append(fail(variant.window_rule or variant.sku_rule,
-                                     f"deals above {format_usd(ceiling)} are not eligible"))
+                findings.append(
+                    fail(
+                        variant.window_rule or variant.sku_rule,
+                        f"deals above {format_usd(ceiling)} are not eligible",
+                    )
+                )
     if qualifying:
         variant, cap = max(qualifying, key=lambda pair: pair[1])
         findings.append(ok("MWS-CAP-10", f"the {variant.name} gives the highest cap, {format_usd(cap)}"))
@@ -176,8 +240,13 @@ def issue_findings(s: Situation) -> tuple[list[Finding], Decimal | None, str | N
                     findings.append(finding)
         return findings, None, None
     if s.face_value is not None:
-        findings.append(check("MWS-CAP-09", s.face_value <= cap,
-                              f"the face value {format_usd(s.face_value)} is above the cap {format_usd(cap)}"))
+        findings.append(
+            check(
+                "MWS-CAP-09",
+                s.face_value <= cap,
+                f"the face value {format_usd(s.face_value)} is above the cap {format_usd(cap)}",
+            )
+        )
     return findings, cap, variant.code
 
 

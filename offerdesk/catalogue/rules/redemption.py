@@ -43,24 +43,54 @@ def _template_and_signatures(f: RedemptionFacts, rule: str) -> Finding:
 
 def _cso_submit(f: RedemptionFacts) -> list[Finding]:
     findings = [
-        check("CSO-RED-04", f.voucher_partner_id == f.partner.id,
-              f"only the mapped partner can redeem this voucher; {f.partner.name} is not it"),
+        check(
+            "CSO-RED-04",
+            f.voucher_partner_id == f.partner.id,
+            f"only the mapped partner can redeem this voucher; {f.partner.name} is not it",
+        ),
         _template_and_signatures(f, "CSO-RED-02"),
     ]
     if f.kind == "SOW":
-        findings.append(submitted_in_time(on=f.on, expiry=f.expiry_date, what="SOW", rule="CSO-VAL-03",
-                                          same_day_ok=f.params["expiry.submit_on_expiry_date_ok"]))
+        findings.append(
+            submitted_in_time(
+                on=f.on,
+                expiry=f.expiry_date,
+                what="SOW",
+                rule="CSO-VAL-03",
+                same_day_ok=f.params["expiry.submit_on_expiry_date_ok"],
+            )
+        )
         if f.params["cso.sow_due_with_intent"] and f.respond_by is not None:
-            findings.append(check("CSO-ENG-01", f.on <= f.respond_by,
-                                  f"the SOW was due with the partner's intent, by {f.respond_by}"))
-        findings.append(check("CSO-RED-01", not _open(f, "SOW"),
-                              "a SOW for this voucher is already received or approved; one SOW at a time"))
-        findings.append(check("CSO-ELIG-07", not f.customer.ecif_funded,
-                              "the deployment is funded by ECIF, which this offer cannot be combined with"))
+            findings.append(
+                check(
+                    "CSO-ENG-01",
+                    f.on <= f.respond_by,
+                    f"the SOW was due with the partner's intent, by {f.respond_by}",
+                )
+            )
+        findings.append(
+            check(
+                "CSO-RED-01",
+                not _open(f, "SOW"),
+                "a SOW for this voucher is already received or approved; one SOW at a time",
+            )
+        )
+        findings.append(
+            check(
+                "CSO-ELIG-07",
+                not f.customer.ecif_funded,
+                "the deployment is funded by ECIF, which this offer cannot be combined with",
+            )
+        )
         return findings
     findings += [
-        submitted_in_time(on=f.on, expiry=f.expiry_date, what="POE", rule="CSO-VAL-02",
-                          same_day_ok=f.params["expiry.submit_on_expiry_date_ok"]),
+        submitted_in_time(
+            on=f.on,
+            expiry=f.expiry_date,
+            what="POE",
+            rule="CSO-VAL-02",
+            same_day_ok=f.params["expiry.submit_on_expiry_date_ok"],
+        ),
         check("CSO-RED-01", _sow_approved(f), "the POE waits for an approved SOW"),
         check("CSO-RED-01", not _open(f, "POE"), "a POE for this voucher is already received or approved"),
         check("CSO-PAY-06", f.customer_signed, "the POE must be signed by the customer"),
@@ -75,30 +105,56 @@ def _deployment_submit(f: RedemptionFacts) -> list[Finding]:
     same_group = f.customer.company_group_id is not None and f.customer.company_group_id == f.partner.company_group_id
     findings = [
         check("MWS-GEN-02", f.partner.approved, f"{f.partner.name} is not on the approved FRP list"),
-        check("MWS-LIM-04", not bound_elsewhere, "only one partner can redeem a voucher; another partner already does"),
-        check("MWS-LIM-06", not same_group,
-              f"{f.partner.name} belongs to the customer's own company group and cannot redeem its voucher"),
+        check(
+            "MWS-LIM-04",
+            not bound_elsewhere,
+            "only one partner can redeem a voucher; another partner already does",
+        ),
+        check(
+            "MWS-LIM-06",
+            not same_group,
+            f"{f.partner.name} belongs to the customer's own company group and cannot redeem its voucher",
+        ),
         _template_and_signatures(f, "MWS-RED-03"),
-        submitted_in_time(on=f.on, expiry=f.expiry_date, what=f.kind, rule="MWS-VAL-02",
-                          same_day_ok=f.params["expiry.submit_on_expiry_date_ok"]),
-        check("MWS-ELIG-06", not f.customer.ecif_funded,
-              "the deployment is funded by ECIF, which this offer cannot be combined with"),
+        submitted_in_time(
+            on=f.on,
+            expiry=f.expiry_date,
+            what=f.kind,
+            rule="MWS-VAL-02",
+            same_day_ok=f.params["expiry.submit_on_expiry_date_ok"],
+        ),
+        check(
+            "MWS-ELIG-06",
+            not f.customer.ecif_funded,
+            "the deployment is funded by ECIF, which this offer cannot be combined with",
+        ),
     ]
     if f.kind == "SOW":
-        findings.append(check("MWS-LIM-04", not _open(f, "SOW"),
-                              "only one SOW can be submitted per voucher, and this voucher has one"))
+        findings.append(
+            check(
+                "MWS-LIM-04",
+                not _open(f, "SOW"),
+                "only one SOW can be submitted per voucher, and this voucher has one",
+            )
+        )
     else:
         order_rule = "MWS-RED-02" if payment_flow(f.customer.sector, f.params) == "public" else "MWS-RED-01"
         findings.append(check(order_rule, _sow_approved(f), "the POE waits for an approved SOW"))
-        findings.append(check(order_rule, not _open(f, "POE"), "a POE for this voucher is already received or approved"))
+        findings.append(
+            check(order_rule, not _open(f, "POE"), "a POE for this voucher is already received or approved")
+        )
     return findings
 
 
 def submission_findings(f: RedemptionFacts) -> list[Finding]:
     """Every rule that decides whether a SOW or POE may be submitted."""
     if f.voucher_status == "cancelled":
-        return [fail("CSO-RED-03" if f.program.file.program.rulebook == "cso" else "MWS-RED-01",
-                     "the voucher was cancelled")]
+        return [
+            fail(
+                "CSO-RED-03" if f.program.file.program.rulebook == "cso" else "MWS-RED-01",
+                "the voucher was cancelled",
+            )
+        ]
     if f.program.file.program.rulebook == "cso":
         return _cso_submit(f)
     return _deployment_submit(f)
@@ -109,12 +165,21 @@ def approval_findings(f: RedemptionFacts) -> list[Finding]:
     findings: list[Finding] = []
     if f.program.file.program.rulebook == "cso":
         if f.params["cso.require_approval_by_expiry"]:
-            findings.append(check("CSO-VAL-03", f.on <= f.expiry_date,
-                                  f"a CSO request must be approved by the voucher's expiry date ({f.expiry_date}); "
-                                  f"it is {f.on}"))
+            findings.append(
+                check(
+                    "CSO-VAL-03",
+                    f.on <= f.expiry_date,
+                    f"a CSO request must be approved by the voucher's expiry date ({f.expiry_date}); it is {f.on}",
+                )
+            )
         if f.kind == "POE" and f.verified_users is not None:
             findings.append(cso.usr_01(f.params, f.verified_users, what="verified"))
     elif f.params["mws.require_approval_by_expiry"]:
-        findings.append(check("MWS-VAL-02", f.on <= f.expiry_date,
-                              f"the request must be approved by the voucher's expiry date ({f.expiry_date})"))
+        findings.append(
+            check(
+                "MWS-VAL-02",
+                f.on <= f.expiry_date,
+                f"the request must be approved by the voucher's expiry date ({f.expiry_date})",
+            )
+        )
     return findings or [ok("REVIEW", "nothing stands in the way of approval")]
