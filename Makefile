@@ -45,8 +45,9 @@ test-postgres: $(STAMP)
 	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check offerdesk tests scripts
-	$(BIN)/mypy offerdesk tests
+	$(BIN)/ruff check offerdesk tests scripts benchmarks
+	$(BIN)/ruff format --check offerdesk tests scripts benchmarks
+	$(BIN)/mypy offerdesk tests benchmarks
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
