@@ -151,3 +151,11 @@ def referral_pending(*, customer: Customer, offer: Offer, partner: Partner) -> R
 def voucher_list(*, statuses: tuple[str, ...] | None = None) -> QuerySet[Voucher]:
     qs = Voucher.objects.select_related("offer", "customer", "partner")
     return qs.filter(status__in=statuses) if statuses else qs
+
+
+def offers_quote(*, customer: Customer, on: dt.date | None = None) -> dict[str, Quote]:
+    """For every offer of the catalogue: would the customer qualify, for how much, and why not."""
+    return {
+        offer.name: voucher_quote(customer=customer, offer=offer, on=on)
+        for offer in Offer.objects.select_related("program").order_by("program__code", "code")
+    }

@@ -14,6 +14,7 @@ from offerdesk.accounts.models import Role
 from offerdesk.audit.services import audit_record, audit_record_many, audited_refusals
 from offerdesk.catalogue.models import Offer, Program
 from offerdesk.catalogue.rules import evaluate
+from offerdesk.catalogue.rules import quote as rules_quote
 from offerdesk.catalogue.rules.cso import voucher_terms
 from offerdesk.catalogue.rules.facts import fail as _fail
 from offerdesk.catalogue.selectors import params_for
@@ -40,7 +41,7 @@ from .models import (
     VoucherStatus,
 )
 from .notices import notify_voucher
-from .selectors import deal_latest, nomination_latest, situation_for, voucher_quote
+from .selectors import deal_latest, nomination_latest, situation_for
 
 
 def _nomination_rules(offer: Offer) -> tuple[str, ...]:
@@ -221,17 +222,17 @@ def _voucher_create(
         face_value=face_value,
         respond_by=respond_by,
     )
-    findings = evaluate("issue", situation)
-    params = situation.params
+    quote = rules_quote(situation)
+    quote.raise_if_refused()
+    findings, params = quote.findings, situation.params
+    assert quote.cap is not None and quote.variant is not None
+    cap, variant = quote.cap, quote.variant
     if offer.program.rulebook == "cso":
-        cap, paid, unused = voucher_terms(situation)
-        face, variant = cap, offer.code
-        extra = {"paid_in_scope_at_issue": paid, "unused_at_issue": unused}
+        _, paid, unused = voucher_terms(situation)
+        face, extra = cap, {"paid_in_scope_at_issue": paid, "unused_at_issue": unused}
     else:
-        assert face_value is not None and deal is not None
-        quote = voucher_quote(customer=nomination.customer, offer=offer, on=on)
-        assert quote.cap is not None and quote.variant is not None
-        cap, face, variant, extra = quote.cap, face_value, quote.variant, {}
+        assert face_value is not None
+        face, extra = face_value, {}
     try:
         with transaction.atomic():
             voucher = Voucher.objects.create(
