@@ -42,6 +42,9 @@ class Payment(models.Model):
             raise ValueError("ledger entries are never changed")
         super().save(*args, **kwargs)
 
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("ledger entries are never deleted")
+
 
 class ExchangeRate(models.Model):
     """Units of a currency per USD, in effect from a date until the next rate."""

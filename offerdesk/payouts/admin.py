@@ -1,0 +1,69 @@
+"""The payments ledger (view-only: it is appended to by the review services, never changed) and exchange rates
+(reference data kept by finance, edited here and audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from offerdesk.core import dates
+from offerdesk.core.admin import AuditedAdmin, ViewOnlyAdmin
+
+from .models import ExchangeRate, Payment
+
+
+@admin.register(Payment)
+class PaymentAdmin(ViewOnlyAdmin):
+    list_display = (
+        "id",
+        "partner",
+        "voucher",
+        "request",
+        "kind",
+        "amount",
+        "currency",
+        "payable_on",
+        "created_at",
+    )
+    list_filter = ("kind", "currency", "payable_on")
+    list_select_related = ("partner", "voucher", "request")
+    search_fields = ("partner__name", "voucher__code", "voucher__customer__tpid")
+    date_hierarchy = "payable_on"
+
+
+class ExchangeRateForm(forms.ModelForm):
+    """The same checks as `exchange_rate_set`: an ISO 4217 code, a rate above zero."""
+
+    class Meta:
+        model = ExchangeRate
+        fields = ("currency", "rate", "effective_from")
+
+    def clean_currency(self) -> str:
+        code = self.cleaned_data["currency"].strip().upper()
+        if len(code) != 3 or not code.isalpha():
+            raise forms.ValidationError("An ISO 4217 currency code has three letters.")
+        return code
+
+    def clean_rate(self) -> Any:
+        rate = self.cleaned_data["rate"]
+        if rate is not None and rate <= 0:
+            raise forms.ValidationError("An exchange rate must be above zero.")
+        return rate
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(AuditedAdmin):
+    form = ExchangeRateForm
+    list_display = ("currency", "rate", "effective_from", "created_at")
+    list_filter = ("currency",)
+    search_fields = ("currency",)
+    date_hierarchy = "effective_from"
+    readonly_fields = ("created_at",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_at = dates.now()
+        super().save_model(request, obj, form, change)
