@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -96,7 +96,7 @@ def redemption_facts(
 
 
 def _clean_figures(
-    *, kind: str, value: Any, users_deployed: Any, workload_users: dict[str, Any] | None, workloads: list[str]
+    *, kind: str, value: Any, users_deployed: Any, workload_users: Mapping[str, Any] | None, workloads: list[str]
 ) -> tuple[Decimal | None, int | None, dict[str, int]]:
     try:
         amount = None if value in (None, "") else parse_money(value)
@@ -130,7 +130,7 @@ def redemption_submit(
     signatures: Iterable[SignatureInput],
     value: Decimal | str | None = None,
     users_deployed: int | str | None = None,
-    workload_users: dict[str, int | str] | None = None,
+    workload_users: Mapping[str, int | str] | None = None,
     document_hash: str = "",
 ) -> RedemptionRequest:
     """A partner submits a SOW (initial) or POE (final) against a voucher; it stays Received until decided."""

@@ -318,7 +318,7 @@ def voucher_cancel(*, actor: Any, voucher: Voucher, reason: str) -> Voucher:
 
     voucher = voucher_lock(voucher_id=voucher.pk)
     voucher.holds_limit = False
-    voucher.save(update_fields=["holds_limit"])
+    voucher.save(update_fields=["holds_limit", "updated_at"])
     voucher_set_status(voucher=voucher, new=VoucherStatus.CANCELLED)
     audit_record(actor=actor, action="voucher.cancel", target=voucher, data={"reason": reason})
     return voucher
