@@ -37,7 +37,7 @@ class RuleViolation(DomainError):
             raise ValueError("a RuleViolation needs at least one failing finding")
         self.findings: tuple[Finding, ...] = tuple(failing)
         message = "; ".join(f"{f.rule}: {f.reason}" for f in failing)
-        super().__init__(message, rules=[f.rule for f in failing])
+        super().__init__(message, rules=dict.fromkeys(f.rule for f in failing))
 
 
 class InvalidInput(DomainError):

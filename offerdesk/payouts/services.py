@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from offerdesk.accounts.access import access_require_role
@@ -121,17 +121,21 @@ def payment_for_approval(
     amount = min(amount, voucher.face_value - already)  # never above the voucher, whatever happened before
     if amount <= 0:
         return None
-    payment = Payment.objects.create(
-        voucher=voucher,
-        request=request,
-        partner=request.partner,
-        kind=kind,
-        amount=amount,
-        payable_on=payable_date(params, submitted_on=request.submitted_on, approved_on=approved_on),
-        currency=request.partner.payout_currency,
-        basis=basis,
-        created_at=dates.now(),
-    )
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                voucher=voucher,
+                request=request,
+                partner=request.partner,
+                kind=kind,
+                amount=amount,
+                payable_on=payable_date(params, submitted_on=request.submitted_on, approved_on=approved_on),
+                currency=request.partner.payout_currency,
+                basis=basis,
+                created_at=dates.now(),
+            )
+    except IntegrityError as exc:  # the voucher lock makes this unreachable; the constraint is the backstop
+        raise InvalidInput("this request has already been paid") from exc
     Voucher.objects.filter(pk=voucher.pk).update(committed_total=F("committed_total") + amount)
     audit_record(
         actor=None,

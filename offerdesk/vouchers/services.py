@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from offerdesk.accounts.access import MICROSOFT_ROLES, access_partner_acting_for, access_require_role
@@ -147,13 +148,32 @@ def referral_accept(*, actor: Any, referral: Referral) -> Voucher:
 def referral_decline(*, actor: Any, referral: Referral, reason: str = "") -> Referral:
     """The partner declines with no penalty (CSO-ENG-04); Microsoft may map the customer to another (AMB-14)."""
     access_partner_acting_for(actor, referral.partner_id, action="decline a referral")
-    referral = Referral.objects.select_for_update(of=("self",)).select_related("nomination").get(pk=referral.pk)
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("nomination__offer__program", "nomination__customer", "partner")
+        .get(pk=referral.pk)
+    )
     if referral.status != ReferralStatus.PENDING:
         raise InvalidInput(f"this referral is already {referral.status}")
     referral.responded_at, referral.responded_by = dates.now(), actor
     _set_status(referral, REFERRAL_TRANSITIONS, ReferralStatus.DECLINED, "referral", "responded_at", "responded_by")
     _set_status(referral.nomination, NOMINATION_TRANSITIONS, NominationStatus.CLOSED, "nomination")
     audit_record(actor=actor, action="referral.decline", target=referral, data={"reason": reason})
+    nomination = referral.nomination
+    notice_queue(
+        kind=NoticeKind.REFERRAL_DECLINED,
+        to=[settings.OFFERDESK_OPERATIONS_EMAIL],
+        target=referral,
+        context={
+            "program_name": nomination.offer.program.name,
+            "offer_name": nomination.offer.name,
+            "partner_name": referral.partner.name,
+            "customer_name": nomination.customer.name,
+            "tpid": nomination.customer.tpid,
+            "decided_on": dates.local_date(referral.responded_at).isoformat(),
+        },
+    )
+    outbox_deliver_on_commit()
     return referral
 
 

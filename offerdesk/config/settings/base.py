@@ -130,6 +130,8 @@ def mailer_options(backend: str) -> dict[str, object]:
 
 
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": mailer_options(EMAIL_BACKEND_PATH)}}
+# The program operators' shared mailbox: declined referrals to re-map land here (AMB-14).
+OFFERDESK_OPERATIONS_EMAIL = os.environ.get("OFFERDESK_OPERATIONS_EMAIL", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OfferDesk <offerdesk@localhost>")
 
 TASKS = {
