@@ -28,5 +28,8 @@ def daily(*, on: dt.date | None = None) -> dict[str, Any]:
         "reminders": voucher_reminders_send(on=on),
     }
     summary["emails_sent"] = outbox_deliver()
-    DailyRun.objects.filter(pk=run.pk).update(finished_at=dates.now(), summary={**run.summary, **summary})
+    with transaction.atomic():
+        run = DailyRun.objects.select_for_update().get(pk=run.pk)
+        totals = {key: run.summary.get(key, 0) + value for key, value in summary.items()}
+        DailyRun.objects.filter(pk=run.pk).update(finished_at=dates.now(), summary=totals)
     return summary

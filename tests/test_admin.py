@@ -91,9 +91,7 @@ MDO = "M365 Deployment Offer"
 
 def at(day: str) -> Any:
     """Freeze the domain clock at noon, program time, on a day."""
-    moment = dt.datetime.combine(
-        dt.date.fromisoformat(day), dt.time(12), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    )
+    moment = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(12), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
     return clock_at(moment)
 
 
@@ -208,15 +206,9 @@ def everything(desk: Desk) -> Iterator[Desk]:
         )
         customers.customer_set_seats(actor=ops, customer=customer, sku="Office 365 E3", paid=1000, in_use=200)
         customers.customer_set_usage(actor=ops, customer=customer, usage={"Exchange Online": "20%"})
-        customers.customer_set_prior_licences(
-            actor=ops, customer=customer, sku="Microsoft 365 E3", quantity=100
-        )
-        exchange_rate_set(
-            actor=desk.personas.finance, currency="EUR", rate="0.92", effective_from=dt.date(2023, 7, 1)
-        )
-        parameter_set(
-            actor=ops, key="mws.sla_business_days", value="3", program_code="MWS", reason="as agreed"
-        )
+        customers.customer_set_prior_licences(actor=ops, customer=customer, sku="Microsoft 365 E3", quantity=100)
+        exchange_rate_set(actor=desk.personas.finance, currency="EUR", rate="0.92", effective_from=dt.date(2023, 7, 1))
+        parameter_set(actor=ops, key="mws.sla_business_days", value="3", program_code="MWS", reason="as agreed")
         cso = customers.customer_create(
             actor=ops, tpid="T-902", name="Contoso", sector="Commercial", segment="Enterprise", country="US"
         )
@@ -254,9 +246,7 @@ def test_every_domain_model_is_in_the_admin_and_classified() -> None:
 
 
 @pytest.mark.parametrize("model", offerdesk_models(), ids=label)
-def test_changelist_search_and_change_page_open(
-    admin_client: Any, everything: Desk, model: type[Model]
-) -> None:
+def test_changelist_search_and_change_page_open(admin_client: Any, everything: Desk, model: type[Model]) -> None:
     obj = model._default_manager.first()
     assert obj is not None, f"the fixture made no {model._meta.label}"
 
@@ -267,9 +257,7 @@ def test_changelist_search_and_change_page_open(
     assert escape(str(obj)) in response.content.decode()
 
 
-def test_customer_page_shows_its_contacts_seats_usage_and_prior_licences(
-    admin_client: Any, everything: Desk
-) -> None:
+def test_customer_page_shows_its_contacts_seats_usage_and_prior_licences(admin_client: Any, everything: Desk) -> None:
     customer = Customer.objects.get(tpid="T-900")
     page = admin_client.get(change(customer)).content.decode()
     for text in ("it@T-900.example", "Office 365 E3", "Exchange Online", "Microsoft 365 E3"):
@@ -406,15 +394,11 @@ def test_seats_in_use_cannot_exceed_paid_seats(admin_client: Any, everything: De
 
 
 def test_adding_an_exchange_rate_stamps_it_and_checks_it(admin_client: Any, everything: Desk) -> None:
-    refused = admin_client.post(
-        add(ExchangeRate), {"currency": "gbp", "rate": "0", "effective_from": "2023-07-01"}
-    )
+    refused = admin_client.post(add(ExchangeRate), {"currency": "gbp", "rate": "0", "effective_from": "2023-07-01"})
     assert refused.status_code == 200
     assert not ExchangeRate.objects.filter(currency="GBP").exists()
 
-    response = admin_client.post(
-        add(ExchangeRate), {"currency": "gbp", "rate": "0.79", "effective_from": "2023-07-01"}
-    )
+    response = admin_client.post(add(ExchangeRate), {"currency": "gbp", "rate": "0.79", "effective_from": "2023-07-01"})
     assert response.status_code == 302
     rate = ExchangeRate.objects.get(currency="GBP")
     assert rate.created_at is not None

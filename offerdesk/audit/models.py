@@ -13,6 +13,16 @@ class AppendOnlyError(Exception):
     """An audit row was about to be changed or deleted."""
 
 
+class AppendOnlyQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    """A queryset that can add rows and read them, never rewrite or remove them in bulk."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError(f"{self.model._meta.label} rows are never changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{self.model._meta.label} rows are never deleted")
+
+
 class AuditEvent(models.Model):
     """Who did what, to which object, when and from where."""
 
@@ -27,6 +37,8 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     source = models.CharField(max_length=120, blank=True)
     data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ("occurred_at", "id")

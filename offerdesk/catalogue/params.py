@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from offerdesk.core.errors import InvalidInput
@@ -82,6 +83,8 @@ def coerce_value(spec: ParameterSpec, raw: Any) -> Any:
                 value = [str(v).strip() for v in _as_list(raw)]
     except (ValueError, TypeError, InvalidOperation, MoneyError) as exc:
         raise InvalidInput(f"parameter {spec.key} ({spec.type}) cannot take {raw!r}: {exc}") from exc
+    if spec.ascending and isinstance(value, list) and any(a >= b for a, b in pairwise(value)):
+        raise InvalidInput(f"parameter {spec.key} lists its values in ascending order, not {raw!r}")
     if spec.choices is not None:
         values = value if isinstance(value, list) else [value]
         bad = [v for v in values if v not in spec.choices]

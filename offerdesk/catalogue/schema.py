@@ -37,12 +37,18 @@ class ParameterSpec(Strict):
     choices: list[str] | None = None
     rules: list[str] = Field(min_length=1)
     help: str
+    ascending: bool = False
 
     @model_validator(mode="after")
     def _default_is_valid(self) -> ParameterSpec:
+        from offerdesk.core.errors import DomainError
+
         from .params import coerce_value  # the one parser for defaults and overrides alike
 
-        coerce_value(self, self.default)
+        try:
+            coerce_value(self, self.default)
+        except DomainError as exc:  # pydantic reports ValueErrors with the file's location
+            raise ValueError(exc.message) from exc
         return self
 
 

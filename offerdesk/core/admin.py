@@ -83,9 +83,7 @@ class AuditedAdmin(admin.ModelAdmin):
             _admin_audit(request, obj, "delete")
         super().delete_queryset(request, queryset)
 
-    def save_formset(
-        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
-    ) -> None:
+    def save_formset(self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool) -> None:
         # Deleted rows lose their primary key when deleted, so they are recorded first; the admin's
         # transaction keeps the events and the save together.
         for deleted in formset.deleted_forms:

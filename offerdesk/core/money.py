@@ -10,7 +10,9 @@ from babel.numbers import format_decimal
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 MONEY_DIGITS = 14
-_MONEY_RE = re.compile(r"^\s*(?:(?P<cur>[A-Z]{3})\s*)?\$?\s*(?P<num>-?[0-9][0-9,]*(?:\.[0-9]+)?)\s*$")
+_MONEY_RE = re.compile(
+    r"^\s*(?:(?P<cur>[A-Z]{3})\s*)?(?P<dollar>\$)?\s*(?P<num>-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\s*$"
+)
 
 
 class MoneyError(ValueError):
@@ -36,6 +38,8 @@ def parse_money(text: str | Decimal | int) -> Decimal:
         match = _MONEY_RE.match(str(text))
         if not match:
             raise MoneyError(f"not an amount of money: {text!r}")
+        if match["cur"] not in (None, "USD"):
+            raise MoneyError(f"amounts are in USD, not {match['cur']}: {text!r}")
         try:
             value = Decimal(match["num"].replace(",", ""))
         except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
@@ -52,7 +56,7 @@ def parse_money(text: str | Decimal | int) -> Decimal:
 def parse_local_money(text: str) -> tuple[str, Decimal]:
     """Read `INR 2,493,702.00` into its currency and amount."""
     match = _MONEY_RE.match(text)
-    if not match or not match["cur"]:
+    if not match or not match["cur"] or match["dollar"]:
         raise MoneyError(f"not a local amount: {text!r}")
     return match["cur"], parse_money(match["num"])
 

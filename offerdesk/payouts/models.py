@@ -7,6 +7,8 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
+from offerdesk.audit.models import AppendOnlyQuerySet
+
 
 class PaymentKind(models.TextChoices):
     INITIAL = "initial", "Initial payment (SOW)"
@@ -26,6 +28,8 @@ class Payment(models.Model):
     currency = models.CharField(max_length=3, help_text="The partner's payout currency.")
     basis = models.JSONField(default=dict, help_text="How the amount was computed.")
     created_at = models.DateTimeField()
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ("payable_on", "id")

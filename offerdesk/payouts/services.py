@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,6 +25,8 @@ from offerdesk.redemptions.models import RedemptionRequest, RequestKind, Request
 from offerdesk.vouchers.models import Voucher, VoucherStatus
 
 from .models import ExchangeRate, Payment, PaymentKind
+
+RATE_RE = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
 
 
 def payable_date(params: Params, *, submitted_on: dt.date, approved_on: dt.date) -> dt.date:
@@ -154,8 +157,11 @@ def exchange_rate_set(*, actor: Any, currency: str, rate: Decimal | str, effecti
     code = currency.strip().upper()
     if len(code) != 3 or not code.isalpha():
         raise InvalidInput(f"not an ISO 4217 currency code: {currency!r}")
+    text = str(rate).strip()
+    if not RATE_RE.match(text):
+        raise InvalidInput(f"not a rate: {rate!r} (write 83.1234; commas only between thousands)")
     try:
-        value = Decimal(str(rate).replace(",", ""))
+        value = Decimal(text.replace(",", ""))
     except InvalidOperation as exc:
         raise InvalidInput(f"not a rate: {rate!r}") from exc
     if not value.is_finite() or value <= 0:

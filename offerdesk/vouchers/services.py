@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from offerdesk.accounts.access import MICROSOFT_ROLES, access_partner_acting_for, access_require_role
 from offerdesk.accounts.models import Role
@@ -73,8 +74,6 @@ def nomination_create(*, actor: Any, customer: Customer, offer: Offer, partner: 
     now = dates.now()
     on = dates.local_date(now)
     is_cso = offer.program.rulebook == "cso"
-    if is_cso and partner is None:
-        raise RuleViolation([_fail("CSO-NOM-02", "a CSO nomination maps exactly one FastTrack Ready Partner")])
     if not is_cso and partner is not None:
         raise InvalidInput("FY24 nominations name no partner: the customer chooses one at redemption (MWS-NOM-04)")
     evaluate("nominate", situation_for(customer=customer, offer=offer, on=on, partner=partner))
@@ -199,6 +198,8 @@ def deal_record(
     names = [w.strip() for w in workloads if w.strip()]
     if not names:
         raise InvalidInput("a deal names at least one workload")
+    if closed_at is not None and timezone.is_naive(closed_at):
+        raise InvalidInput("a close time needs its time zone")
     if closed_at is not None and dates.local_date(closed_at) != close_date:
         raise InvalidInput("the close time falls on another day than the close date")
     deal = Deal.objects.create(
@@ -315,7 +316,8 @@ def voucher_issue(*, actor: Any, customer: Customer, offer: Offer, face_value: D
     Customer.objects.select_for_update(of=("self",)).filter(pk=customer.pk).first()
     nomination = nomination_latest(customer=customer, offer=offer)
     deal = deal_latest(customer=customer)
-    if nomination is None:
+    if nomination is None:  # every rule is still evaluated, so the refusal lists all that fail (MWS-NOM-02 too)
+        evaluate("issue", situation_for(customer=customer, offer=offer, on=dates.today(), deal=deal, face_value=value))
         raise RuleViolation([_fail("MWS-NOM-02", f"{customer.name} has not been nominated for the {offer.name}")])
     return _voucher_create(
         actor=actor, nomination=nomination, partner=None, on=dates.today(), deal=deal, face_value=value

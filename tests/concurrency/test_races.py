@@ -72,14 +72,18 @@ class Race[T]:
 
     def figures(self) -> str:
         reasons = sorted({f"{type(r).__name__}{list(r.rules) or ''}" for r in self.refusals})
-        return (f"[race] {self.label}: {self.threads} threads, {len(self.wins)} succeeded, "
-                f"{len(self.refusals)} refused ({', '.join(reasons) or 'none'}), {len(self.crashes)} crashed, "
-                f"{self.seconds:.2f}s wall")
+        return (
+            f"[race] {self.label}: {self.threads} threads, {len(self.wins)} succeeded, "
+            f"{len(self.refusals)} refused ({', '.join(reasons) or 'none'}), {len(self.crashes)} crashed, "
+            f"{self.seconds:.2f}s wall"
+        )
 
     def one_winner(self) -> T:
         """Exactly one thread won and every other one was refused with a DomainError; the winner's result."""
-        assert not self.crashes, (f"{len(self.crashes)} thread(s) failed with something other than a DomainError; "
-                                  f"the first:\n{''.join(traceback.format_exception(self.crashes[0]))}")
+        assert not self.crashes, (
+            f"{len(self.crashes)} thread(s) failed with something other than a DomainError; "
+            f"the first:\n{''.join(traceback.format_exception(self.crashes[0]))}"
+        )
         assert len(self.wins) == 1, f"{len(self.wins)} threads succeeded, not exactly one"
         assert len(self.refusals) == self.threads - 1
         return self.wins[0]
@@ -113,7 +117,8 @@ def race[T](label: str, *, at: dt.datetime, arm: Callable[[], Callable[[], T]], 
     finished = time.perf_counter()
 
     outcome = Race[T](
-        label=label, threads=threads,
+        label=label,
+        threads=threads,
         wins=[r for r in results if not isinstance(r, BaseException)],
         refusals=[r for r in results if isinstance(r, DomainError)],
         crashes=[r for r in results if isinstance(r, BaseException) and not isinstance(r, DomainError)],
@@ -130,8 +135,9 @@ def audited(action: str, outcome: str) -> int:
 
 def approval_notices(request: RedemptionRequest) -> int:
     """How many "request approved" notices were queued for a request: one approval, one e-mail."""
-    return OutboxMessage.objects.filter(kind=NoticeKind.REQUEST_APPROVED, object_type="redemptions.redemptionrequest",
-                                        object_id=str(request.pk)).count()
+    return OutboxMessage.objects.filter(
+        kind=NoticeKind.REQUEST_APPROVED, object_type="redemptions.redemptionrequest", object_id=str(request.pk)
+    ).count()
 
 
 def payments_total(voucher: Voucher) -> Decimal:
@@ -156,10 +162,15 @@ def given_partner(personas: Any, name: str = "Fabrikam") -> tuple[Partner, User]
     """A FastTrack Ready Partner and its one user."""
     slug = name.lower()
     with clock_at(moment("2023-08-01")):
-        partner = partner_create(actor=personas.operator, name=name, primary_contact=f"ops@{slug}.example",
-                                 program_manager="fpm@fasttrack.example")
-    user = User.objects.create_user(username=f"{slug}-user", email=f"user@{slug}.example", role=Role.PARTNER,
-                                    partner=partner)
+        partner = partner_create(
+            actor=personas.operator,
+            name=name,
+            primary_contact=f"ops@{slug}.example",
+            program_manager="fpm@fasttrack.example",
+        )
+    user = User.objects.create_user(
+        username=f"{slug}-user", email=f"user@{slug}.example", role=Role.PARTNER, partner=partner
+    )
     return partner, user
 
 
@@ -168,12 +179,23 @@ def given_fy24_deal(personas: Any) -> Scene:
     partner, user = given_partner(personas)
     offer = offer_get(name_or_code=FY24_OFFER)
     with clock_at(moment("2023-09-01")):
-        customer = customers.customer_create(actor=personas.operator, tpid="T-9000", name="Adatum",
-                                             sector="Commercial", segment="Enterprise", country="US")
+        customer = customers.customer_create(
+            actor=personas.operator,
+            tpid="T-9000",
+            name="Adatum",
+            sector="Commercial",
+            segment="Enterprise",
+            country="US",
+        )
         nomination_create(actor=personas.seller, customer=customer, offer=offer)
     with clock_at(moment("2023-10-01")):
-        deal_record(actor=personas.seller, customer=customer, value="$500,000.00",
-                    close_date=dt.date(2023, 10, 1), workloads=["Microsoft 365 E3"])
+        deal_record(
+            actor=personas.seller,
+            customer=customer,
+            value="$500,000.00",
+            close_date=dt.date(2023, 10, 1),
+            workloads=["Microsoft 365 E3"],
+        )
     return Scene(personas=personas, partner=partner, partner_user=user, customer=customer, offer=offer)
 
 
@@ -181,15 +203,19 @@ def given_fy24_voucher(personas: Any) -> tuple[Scene, Voucher]:
     """Adatum holds a $75,000.00 M365 Deployment Offer voucher issued on 2023-10-05."""
     scene = given_fy24_deal(personas)
     with clock_at(moment("2023-10-05")):
-        voucher = voucher_issue(actor=personas.operator, customer=scene.customer, offer=scene.offer,
-                                face_value="$75,000.00")
+        voucher = voucher_issue(
+            actor=personas.operator, customer=scene.customer, offer=scene.offer, face_value="$75,000.00"
+        )
     return scene, voucher
 
 
 def submit(scene: Scene, voucher: Voucher, kind: str, **figures: Any) -> RedemptionRequest:
     """Fabrikam submits a request made from the program template and signed by both parties."""
     return redemption_submit(
-        actor=scene.partner_user, voucher=voucher, partner=scene.partner, kind=kind,
+        actor=scene.partner_user,
+        voucher=voucher,
+        partner=scene.partner,
+        kind=kind,
         template_id=redemption_template_id(voucher=voucher, kind=kind),
         signatures=[SignatureInput(party=p, name=f"{p} signatory", role="Authorised signatory") for p in BOTH_SIGN],
         **figures,
@@ -219,14 +245,23 @@ def given_cso_referral(personas: Any) -> tuple[Scene, Referral]:
     partner, user = given_partner(personas)
     offer = offer_get(name_or_code=CSO_OFFER)
     with clock_at(moment("2023-09-01")):
-        customer = customers.customer_create(actor=personas.operator, tpid="T-9100", name="Contoso",
-                                             sector="Commercial", segment="Enterprise", country="US",
-                                             contacts=["it@contoso.example"])
-        customers.customer_set_seats(actor=personas.operator, customer=customer, sku="Office 365 E3", paid=3000,
-                                     in_use=500)
-        customers.customer_set_usage(actor=personas.operator, customer=customer,
-                                     usage={"Exchange Online": "35%", "SharePoint Online": "25%", "Teams": "55%",
-                                            "Microsoft 365 Apps": "75%"})
+        customer = customers.customer_create(
+            actor=personas.operator,
+            tpid="T-9100",
+            name="Contoso",
+            sector="Commercial",
+            segment="Enterprise",
+            country="US",
+            contacts=["it@contoso.example"],
+        )
+        customers.customer_set_seats(
+            actor=personas.operator, customer=customer, sku="Office 365 E3", paid=3000, in_use=500
+        )
+        customers.customer_set_usage(
+            actor=personas.operator,
+            customer=customer,
+            usage={"Exchange Online": "35%", "SharePoint Online": "25%", "Teams": "55%", "Microsoft 365 Apps": "75%"},
+        )
         nomination_create(actor=personas.seller, customer=customer, offer=offer, partner=partner)
     scene = Scene(personas=personas, partner=partner, partner_user=user, customer=customer, offer=offer)
     return scene, Referral.objects.get(partner=partner)
@@ -242,8 +277,13 @@ def given_cso_poe_received(personas: Any) -> tuple[Scene, Voucher, RedemptionReq
     with clock_at(moment("2023-09-12")):
         review_approve(actor=personas.reviewer, request=sow)
     with clock_at(moment("2024-01-10")):
-        poe = submit(scene, voucher, RequestKind.POE, users_deployed=2000,
-                     workload_users={"Exchange Online": 2000, "SharePoint Online": 2000})
+        poe = submit(
+            scene,
+            voucher,
+            RequestKind.POE,
+            users_deployed=2000,
+            workload_users={"Exchange Online": 2000, "SharePoint Online": 2000},
+        )
     return scene, voucher, poe
 
 
@@ -252,9 +292,13 @@ def given_cso_poe_received(personas: Any) -> tuple[Scene, Voucher, RedemptionReq
 
 
 def arm_submission(scene: Scene, voucher: Voucher, kind: str, **figures: Any) -> Callable[[], RedemptionRequest]:
-    own_scene = Scene(personas=scene.personas, partner=Partner.objects.get(pk=scene.partner.pk),
-                      partner_user=User.objects.get(pk=scene.partner_user.pk), customer=scene.customer,
-                      offer=scene.offer)
+    own_scene = Scene(
+        personas=scene.personas,
+        partner=Partner.objects.get(pk=scene.partner.pk),
+        partner_user=User.objects.get(pk=scene.partner_user.pk),
+        customer=scene.customer,
+        offer=scene.offer,
+    )
     own_voucher = Voucher.objects.get(pk=voucher.pk)
     return lambda: submit(own_scene, own_voucher, kind, **figures)
 
@@ -273,8 +317,11 @@ def test_identical_sow_submissions_make_one_request(personas: Any) -> None:
     scene, voucher = given_fy24_voucher(personas)
 
     # When Fabrikam submits the same $60,000.00 SOW 32 times at once
-    outcome = race("FY24 SOW submission", at=moment("2023-10-10"),
-                   arm=lambda: arm_submission(scene, voucher, RequestKind.SOW, value="$60,000.00"))
+    outcome = race(
+        "FY24 SOW submission",
+        at=moment("2023-10-10"),
+        arm=lambda: arm_submission(scene, voucher, RequestKind.SOW, value="$60,000.00"),
+    )
 
     # Then one request is received, the voucher is bound to Fabrikam and redeeming, every other attempt refused
     request = outcome.one_winner()
@@ -290,8 +337,13 @@ def test_sow_submissions_of_two_partners_bind_the_voucher_to_one(personas: Any) 
     # Given Adatum's FY24 voucher, bound to no partner yet, and a second partner, Northwind
     fabrikam_scene, voucher = given_fy24_voucher(personas)
     northwind, northwind_user = given_partner(personas, "Northwind")
-    northwind_scene = Scene(personas=personas, partner=northwind, partner_user=northwind_user,
-                            customer=fabrikam_scene.customer, offer=fabrikam_scene.offer)
+    northwind_scene = Scene(
+        personas=personas,
+        partner=northwind,
+        partner_user=northwind_user,
+        customer=fabrikam_scene.customer,
+        offer=fabrikam_scene.offer,
+    )
     turns = iter([fabrikam_scene, northwind_scene] * (THREADS // 2))
     turn_lock = threading.Lock()
 
@@ -323,7 +375,8 @@ def test_concurrent_sow_approvals_pay_once(personas: Any) -> None:
     assert sow.status == RequestStatus.APPROVED
     assert Decision.objects.filter(request=sow, outcome=Outcome.APPROVED).count() == 1
     assert list(Payment.objects.filter(voucher=voucher).values_list("request_id", "amount")) == [
-        (sow.pk, Decimal("30000.00"))]
+        (sow.pk, Decimal("30000.00"))
+    ]
     assert approval_notices(sow) == 1
     assert audited("review.approve", "done") == 1
     # And the voucher's running total is its payments' sum, within its face value
@@ -366,7 +419,8 @@ def test_concurrent_cso_poe_approvals_pay_at_most_the_voucher_maximum(personas: 
     outcome.one_winner()
     voucher.refresh_from_db()
     assert list(Payment.objects.filter(voucher=voucher).values_list("request_id", "amount")) == [
-        (poe.pk, voucher.face_value)]
+        (poe.pk, voucher.face_value)
+    ]
     assert voucher.committed_total == payments_total(voucher) <= voucher.face_value
     assert voucher.status == VoucherStatus.COMPLETED
     assert approval_notices(poe) == 1
@@ -410,6 +464,7 @@ def test_concurrent_referral_acceptances_make_one_voucher(personas: Any) -> None
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ACCEPTED
     assert list(Voucher.objects.filter(customer=scene.customer).values_list("pk", "partner_id")) == [
-        (voucher.pk, scene.partner.pk)]
+        (voucher.pk, scene.partner.pk)
+    ]
     assert audited("referral.accept", "done") == 1
     assert audited("referral.accept", "refused") == THREADS - 1

@@ -86,8 +86,7 @@ def test_a_refused_step_names_its_day_and_the_refusal() -> None:
 @pytest.mark.django_db
 def test_a_refusal_midway_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) -> None:
     def nominate_a_non_profit(story: _Story) -> None:
-        story.at("2024-01-08", story.nominate, customer="Good Works Foundation", offer="CSO",
-                 partner="Fabrikam")
+        story.at("2024-01-08", story.nominate, customer="Good Works Foundation", offer="CSO", partner="Fabrikam")
 
     monkeypatch.setattr(_Story, "humongous", nominate_a_non_profit)
 

@@ -1,0 +1,376 @@
+"""Plain functions that build OfferDesk data through the services, each at a stated moment.
+
+Every factory runs its services under `offerdesk.core.dates.clock_at`, so what it builds carries the
+dates the test asked for. The named cast: mira sells, omar operates the program, rita reviews, fiona
+runs finance, aude audits; pat works for the partner Fabrikam and nico for the partner Northwind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+
+from offerdesk.accounts.models import Role, User
+from offerdesk.audit.models import AuditEvent
+from offerdesk.catalogue.selectors import offer_get
+from offerdesk.core.dates import clock_at
+from offerdesk.customers import services as customers
+from offerdesk.customers.models import CompanyGroup, Customer
+from offerdesk.partners.models import FrpStatus, Partner
+from offerdesk.partners.services import partner_create
+from offerdesk.redemptions.models import RedemptionRequest
+from offerdesk.redemptions.services import SignatureInput, redemption_submit, redemption_template_id
+from offerdesk.reviews.services import review_approve
+from offerdesk.vouchers.models import Nomination, Referral, Voucher
+from offerdesk.vouchers.services import deal_record, nomination_create, referral_accept, voucher_issue
+
+SETUP_DAY = "2023-07-03"
+DOMAIN_APPS = (
+    "catalogue",
+    "customers",
+    "partners",
+    "vouchers",
+    "redemptions",
+    "reviews",
+    "payouts",
+    "notifications",
+    "core",
+)
+LOW_USAGE: dict[str, str | Decimal] = {
+    "Exchange Online": "30%",
+    "SharePoint Online": "20%",
+    "Teams": "45%",
+    "Microsoft 365 Apps": "65%",
+}
+PROGRAM_SIGNATURES = ("customer", "partner")
+
+
+# ------------------------------------------------------------------------------------------- the clock
+
+
+def moment(day: str | dt.date, time: str = "12:00") -> dt.datetime:
+    """A date (noon unless told) in the program time zone, as an aware datetime."""
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    date = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    return dt.datetime.combine(date, dt.time.fromisoformat(time), tzinfo=tz)
+
+
+@contextmanager
+def on(day: str | dt.date, time: str = "12:00") -> Iterator[None]:
+    """Run the domain as if it were that day."""
+    with clock_at(moment(day, time)):
+        yield
+
+
+# ------------------------------------------------------------------------------- "nothing was written"
+
+
+def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every domain table, the audit trail aside: what "nothing was written" compares."""
+    state = {}
+    for model in apps.get_models():
+        if model._meta.app_label in DOMAIN_APPS and model is not AuditEvent:
+            state[model._meta.label] = list(model._default_manager.order_by("pk").values_list())
+    return state
+
+
+def row_counts() -> dict[str, int]:
+    """How many rows each domain table holds (the audit trail aside)."""
+    return {label: len(rows) for label, rows in snapshot().items()}
+
+
+def audit_events(action: str, outcome: str | None = None) -> list[AuditEvent]:
+    qs = AuditEvent.objects.filter(action=action)
+    if outcome is not None:
+        qs = qs.filter(outcome=outcome)
+    return list(qs.order_by("id"))
+
+
+# ------------------------------------------------------------------------------------------ the cast
+
+
+@dataclass
+class Cast:
+    """Everyone a test may need, by name."""
+
+    seller: User  # mira
+    operator: User  # omar
+    reviewer: User  # rita
+    finance: User  # fiona
+    auditor: User  # aude
+    fabrikam: Partner
+    northwind: Partner
+    pat: User  # works for Fabrikam
+    nico: User  # works for Northwind
+
+
+def staff_user(username: str, role: str) -> User:
+    return User.objects.create_user(username=username, email=f"{username}@offerdesk.example", role=role)
+
+
+def partner_user(partner: Partner, username: str) -> User:
+    """A person who signs in for a partner."""
+    return User.objects.create_user(
+        username=username, email=f"{username}@partner.example", role=Role.PARTNER, partner=partner
+    )
+
+
+def partner(
+    operator: User,
+    name: str,
+    *,
+    primary_contact: str | None = None,
+    program_manager: str | None = None,
+    payout_currency: str = "USD",
+    company_group: CompanyGroup | None = None,
+    frp_status: str = FrpStatus.APPROVED,
+    when: str = SETUP_DAY,
+) -> Partner:
+    """A FastTrack Ready Partner with a primary contact and an FPM."""
+    slug = name.lower().replace(" ", "-")
+    with on(when):
+        return partner_create(
+            actor=operator,
+            name=name,
+            primary_contact=primary_contact if primary_contact is not None else f"ops@{slug}.example",
+            program_manager=program_manager if program_manager is not None else f"fpm-{slug}@fasttrack.example",
+            payout_currency=payout_currency,
+            company_group=company_group,
+            frp_status=frp_status,
+        )
+
+
+def make_cast(personas: Any | None = None) -> Cast:
+    """The named cast; reuses the `personas` fixture's staff when given it."""
+    if personas is None:
+        seller, operator, reviewer = (
+            staff_user("mira", Role.SELLER),
+            staff_user("omar", Role.OPERATOR),
+            staff_user("rita", Role.REVIEWER),
+        )
+        finance, auditor = staff_user("fiona", Role.FINANCE), staff_user("aude", Role.AUDITOR)
+    else:
+        seller, operator, reviewer = personas.seller, personas.operator, personas.reviewer
+        finance, auditor = personas.finance, personas.auditor
+    fabrikam = partner(operator, "Fabrikam")
+    northwind = partner(operator, "Northwind")
+    return Cast(
+        seller=seller,
+        operator=operator,
+        reviewer=reviewer,
+        finance=finance,
+        auditor=auditor,
+        fabrikam=fabrikam,
+        northwind=northwind,
+        pat=partner_user(fabrikam, "pat"),
+        nico=partner_user(northwind, "nico"),
+    )
+
+
+# ------------------------------------------------------------------------------------------ customers
+
+
+def customer(
+    operator: User,
+    *,
+    tpid: str,
+    name: str,
+    sector: str = "Commercial",
+    segment: str = "Enterprise",
+    country: str = "US",
+    contacts: Iterable[str] | None = None,
+    account_team: Iterable[str] | None = None,
+    company_group: CompanyGroup | None = None,
+    when: str = SETUP_DAY,
+) -> Customer:
+    """A customer with one contact and one account-team member."""
+    slug = name.lower().replace(" ", "-")
+    with on(when):
+        return customers.customer_create(
+            actor=operator,
+            tpid=tpid,
+            name=name,
+            sector=sector,
+            segment=segment,
+            country=country,
+            contacts=list(contacts) if contacts is not None else [f"it@{slug}.example"],
+            account_team=list(account_team) if account_team is not None else [f"ats-{slug}@microsoft.example"],
+            company_group=company_group,
+        )
+
+
+def cso_customer(
+    operator: User,
+    *,
+    tpid: str = "T-100",
+    name: str = "Contoso",
+    sector: str = "Commercial",
+    sku: str = "Office 365 E3",
+    paid: int = 2000,
+    in_use: int = 500,
+    usage: dict[str, str | Decimal] | None = None,
+    when: str = SETUP_DAY,
+) -> Customer:
+    """A customer the Customer Success Offer fits: 2,000 paid seats (tier 1), low usage on three workloads."""
+    found = customer(operator, tpid=tpid, name=name, sector=sector, when=when)
+    with on(when):
+        customers.customer_set_seats(actor=operator, customer=found, sku=sku, paid=paid, in_use=in_use)
+        customers.customer_set_usage(actor=operator, customer=found, usage=usage or LOW_USAGE)
+    return found
+
+
+# ------------------------------------------------------------------------------------------- vouchers
+
+
+def cso_nominate(cast: Cast, *, customer: Customer, partner: Partner, when: str = "2023-09-01") -> Nomination:
+    """Microsoft nominates the customer for the CSO with a mapped partner (who gets a referral)."""
+    with on(when):
+        return nomination_create(
+            actor=cast.seller,
+            customer=customer,
+            offer=offer_get(name_or_code="Customer Success Offer"),
+            partner=partner,
+        )
+
+
+def cso_voucher(
+    cast: Cast,
+    *,
+    customer: Customer,
+    partner: Partner | None = None,
+    partner_user: User | None = None,
+    nominated: str = "2023-09-01",
+    accepted: str | None = None,
+) -> Voucher:
+    """A CSO voucher: nominated with the partner (Fabrikam by default), accepted by its user."""
+    partner = partner or cast.fabrikam
+    user = partner_user or User.objects.filter(role=Role.PARTNER, partner=partner).order_by("id").first()
+    nomination = cso_nominate(cast, customer=customer, partner=partner, when=nominated)
+    with on(accepted or nominated):
+        return referral_accept(actor=user, referral=Referral.objects.get(nomination=nomination))
+
+
+def mws_nominate(cast: Cast, *, customer: Customer, offer: str = "M365 Deployment Offer", when: str) -> Nomination:
+    with on(when):
+        return nomination_create(actor=cast.seller, customer=customer, offer=offer_get(name_or_code=offer))
+
+
+def deal(
+    cast: Cast,
+    *,
+    customer: Customer,
+    closed: str,
+    value: str = "500000.00",
+    workloads: Iterable[str] = ("Microsoft 365 E3",),
+    migration: Iterable[str] = (),
+    when: str | None = None,
+) -> Any:
+    """A qualifying purchase closed on `closed`, recorded that day (or `when`)."""
+    with on(when or closed):
+        return deal_record(
+            actor=cast.seller,
+            customer=customer,
+            value=value,
+            close_date=dt.date.fromisoformat(closed),
+            workloads=list(workloads),
+            migration=list(migration),
+        )
+
+
+def mws_voucher(
+    cast: Cast,
+    *,
+    customer: Customer,
+    offer: str = "M365 Deployment Offer",
+    nominated: str = "2023-09-01",
+    closed: str = "2023-10-01",
+    value: str = "500000.00",
+    workloads: Iterable[str] = ("Microsoft 365 E3",),
+    migration: Iterable[str] = (),
+    issued: str = "2023-10-05",
+    face_value: str = "75000.00",
+) -> Voucher:
+    """A FY24 voucher: nominated, a qualifying deal, then issued at a face value."""
+    mws_nominate(cast, customer=customer, offer=offer, when=nominated)
+    deal(cast, customer=customer, closed=closed, value=value, workloads=workloads, migration=migration)
+    with on(issued):
+        return voucher_issue(
+            actor=cast.operator, customer=customer, offer=offer_get(name_or_code=offer), face_value=face_value
+        )
+
+
+# ------------------------------------------------------------------------------------------- requests
+
+
+def signatures(parties: Iterable[str] = PROGRAM_SIGNATURES) -> list[SignatureInput]:
+    return [SignatureInput(party=p, name=f"{p.title()} signatory", role="Authorised signatory") for p in parties]
+
+
+def submit(
+    *,
+    actor: User,
+    voucher: Voucher,
+    partner: Partner,
+    kind: str,
+    when: str,
+    value: str | Decimal | None = None,
+    users: int | str | None = None,
+    workload_users: dict[str, Any] | None = None,
+    template_id: str | None = None,
+    signed: Iterable[str] = PROGRAM_SIGNATURES,
+) -> RedemptionRequest:
+    """A partner submits a SOW or POE on the program template, signed by both parties unless told."""
+    with on(when):
+        return redemption_submit(
+            actor=actor,
+            voucher=voucher,
+            partner=partner,
+            kind=kind,
+            template_id=template_id or redemption_template_id(voucher=voucher, kind=kind),
+            signatures=signatures(signed),
+            value=value,
+            users_deployed=users,
+            workload_users=workload_users,
+        )
+
+
+def cso_poe(*, actor: User, voucher: Voucher, partner: Partner, when: str, users: int = 600) -> RedemptionRequest:
+    """A CSO POE with `users` deployed on Exchange Online and Teams."""
+    return submit(
+        actor=actor,
+        voucher=voucher,
+        partner=partner,
+        kind="POE",
+        when=when,
+        users=users,
+        workload_users={"Exchange Online": users, "Teams": users},
+    )
+
+
+def approve(cast: Cast, request: RedemptionRequest, *, when: str) -> RedemptionRequest:
+    with on(when):
+        return review_approve(actor=cast.reviewer, request=request)
+
+
+def approved_sow(
+    cast: Cast,
+    *,
+    voucher: Voucher,
+    partner: Partner | None = None,
+    submitted: str,
+    approved: str,
+    value: str | None = None,
+) -> RedemptionRequest:
+    """A SOW submitted and approved on the given days."""
+    partner = partner or voucher.partner or cast.fabrikam
+    actor = User.objects.filter(role=Role.PARTNER, partner=partner).order_by("id").first() or cast.operator
+    sow = submit(actor=actor, voucher=voucher, partner=partner, kind="SOW", when=submitted, value=value)
+    return approve(cast, sow, when=approved)
