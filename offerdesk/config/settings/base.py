@@ -87,6 +87,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default works on a fresh checkout
     # Writers wait for the lock instead of failing at once; IMMEDIATE makes every
     # atomic block take the write lock up front, which serialises money changes.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
