@@ -35,8 +35,9 @@ class LoadedProgram:
         return self.file.program.code
 
     def parameter(self, key: str) -> ParameterSpec:
+        """A parameter by its key or one of its aliases."""
         for spec in self.file.parameters:
-            if spec.key == key:
+            if key in spec.names():
                 return spec
         raise KeyError(key)
 
@@ -63,7 +64,7 @@ class Catalogue:
             raise NotFound(f"unknown offer {name!r}; the catalogue has: {known}") from None
 
     def programs_with_parameter(self, key: str) -> list[LoadedProgram]:
-        return [p for p in self.programs.values() if any(s.key == key for s in p.file.parameters)]
+        return [p for p in self.programs.values() if any(key in s.names() for s in p.file.parameters)]
 
 
 def load_file(path: Path) -> LoadedProgram:

@@ -49,6 +49,9 @@ def _as_date(raw: Any) -> dt.date:
 
 def coerce_value(spec: ParameterSpec, raw: Any) -> Any:
     """Parse a parameter value to its type; refuse it with a clear message if it does not fit."""
+    if isinstance(raw, str):
+        text = raw.strip().strip('"').strip()
+        raw = spec.value_aliases.get(text.lower(), text)
     try:
         match spec.type:
             case "bool":

@@ -38,6 +38,12 @@ class ParameterSpec(Strict):
     rules: list[str] = Field(min_length=1)
     help: str
     ascending: bool = False
+    aliases: list[str] = []
+    value_aliases: dict[str, str] = {}
+
+    def names(self) -> set[str]:
+        """The key and the other names the rule book uses for it."""
+        return {self.key, *self.aliases}
 
     @model_validator(mode="after")
     def _default_is_valid(self) -> ParameterSpec:

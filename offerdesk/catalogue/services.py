@@ -61,6 +61,7 @@ def parameter_set(
     if not programs:
         raise InvalidInput(f"no program has a parameter {key!r}")
     parsed = [coerce_value(p.parameter(key), value) for p in programs]
+    key = programs[0].parameter(key).key  # stored under its canonical key, whatever name was used
     override = ParameterOverride.objects.create(
         program=Program.objects.get(code=program_code) if program_code else None,
         key=key,

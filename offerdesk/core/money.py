@@ -24,9 +24,10 @@ def quantize(amount: Decimal | int | str, *, rounding: str = ROUND_HALF_UP) -> D
     return Decimal(amount).quantize(CENT, rounding=rounding)
 
 
-def split_half(base: Decimal) -> tuple[Decimal, Decimal]:
-    """Split a base in two: the first half rounded down to the cent, the second takes the rest (AMB-29)."""
-    first = quantize(base / 2, rounding=ROUND_DOWN)
+def split_half(base: Decimal, *, first_rounding: str = ROUND_DOWN) -> tuple[Decimal, Decimal]:
+    """Split a base in two: the first half rounded (down by default) to the cent, the second takes the rest
+    (AMB-29)."""
+    first = quantize(base / 2, rounding=first_rounding)
     return first, quantize(base) - first
 
 

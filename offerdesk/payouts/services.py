@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -101,7 +101,8 @@ def _deployment_amount(
     flow = payment_flow(voucher.customer.sector, params)
     basis["flow"] = flow
     if request.kind == RequestKind.SOW:
-        amount = split_half(base)[0] if flow == "commercial" else ZERO
+        rounding = ROUND_HALF_UP if params["pay.split_rounding"] == "initial_half_up" else ROUND_DOWN
+        amount = split_half(base, first_rounding=rounding)[0] if flow == "commercial" else ZERO
         basis["rules"].append("MWS-PAY-02" if flow == "commercial" else "MWS-PAY-03")
         return amount, PaymentKind.INITIAL, basis
     basis["rules"].append("MWS-PAY-02" if flow == "commercial" else "MWS-PAY-03")

@@ -154,6 +154,10 @@ def redemption_submit(
     )
     now = dates.now()
     on = dates.local_date(now)
+    if on < voucher.issue_date:
+        raise InvalidInput(
+            f"dates out of order: a request on {on} comes before the voucher's issue on {voucher.issue_date}"
+        )
     rulebook = voucher.offer.program.rulebook
     params = params_for(program_code=voucher.offer.program.code, on=on)
     facts = redemption_facts(

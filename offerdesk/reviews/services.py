@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -43,6 +44,13 @@ def _notify_partner(request: RedemptionRequest, voucher: Voucher, kind: NoticeKi
     outbox_deliver_on_commit()
 
 
+def _check_not_before_submission(request: RedemptionRequest, on: dt.date) -> None:
+    if on < request.submitted_on:
+        raise InvalidInput(
+            f"dates out of order: a decision on {on} comes before the submission on {request.submitted_on}"
+        )
+
+
 @audited_refusals("review.approve")
 @transaction.atomic
 def review_approve(*, actor: Any, request: RedemptionRequest, reason: str = "") -> RedemptionRequest:
@@ -53,6 +61,7 @@ def review_approve(*, actor: Any, request: RedemptionRequest, reason: str = "") 
         raise InvalidInput(f"only a received request can be approved; this one is {request.status}")
     now = dates.now()
     on = dates.local_date(now)
+    _check_not_before_submission(request, on)
     params = params_for(program_code=voucher.offer.program.code, on=on)
     signed = set(request.signatures.values_list("party", flat=True))
     facts = redemption_facts(
@@ -101,6 +110,7 @@ def review_reject(*, actor: Any, request: RedemptionRequest, reason: str) -> Red
         raise InvalidInput("a rejection needs a reason the partner can act on")
     request, voucher = request_lock(request=request)
     now = dates.now()
+    _check_not_before_submission(request, dates.local_date(now))
     request.decided_at = now
     request_set_status(request, RequestStatus.REJECTED, "decided_at")
     Decision.objects.create(request=request, outcome=Outcome.REJECTED, reason=reason, decided_at=now, decided_by=actor)
@@ -125,6 +135,7 @@ def review_request_info(*, actor: Any, request: RedemptionRequest, question: str
         raise InvalidInput("say what information is needed")
     request, voucher = request_lock(request=request)
     now = dates.now()
+    _check_not_before_submission(request, dates.local_date(now))
     request.sla_paused_on = dates.local_date(now)
     request_set_status(request, RequestStatus.NEEDS_INFO, "sla_paused_on")
     Decision.objects.create(

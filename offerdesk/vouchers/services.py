@@ -128,6 +128,8 @@ def referral_accept(*, actor: Any, referral: Referral) -> Voucher:
     if referral.status != ReferralStatus.PENDING:
         raise InvalidInput(f"this referral is already {referral.status}")
     now = dates.now()
+    if dates.local_date(now) < referral.notified_on:
+        raise InvalidInput(f"dates out of order: the referral was only notified on {referral.notified_on}")
     nomination = referral.nomination
     voucher = _voucher_create(
         actor=actor,
@@ -243,6 +245,11 @@ def _voucher_create(
         face_value=face_value,
         respond_by=respond_by,
     )
+    if not situation.params["tpid_limit_counts_expired"]:
+        # An expired voucher no longer uses up the TPID's one voucher of its family (AMB-20 alternative).
+        Voucher.objects.filter(
+            customer=nomination.customer, family=offer.family, status=VoucherStatus.EXPIRED, holds_limit=True
+        ).update(holds_limit=False, updated_at=dates.now())
     quote = rules_quote(situation)
     quote.raise_if_refused()
     findings, params = quote.findings, situation.params

@@ -270,7 +270,8 @@ def nominate_cso(world: World, name: str, partner: str, when: str) -> None:
 
 
 def _partner_referral(world: World, partner: str) -> Referral:
-    referral = Referral.objects.filter(partner=world.partners[partner]).order_by("-notified_on", "-id").first()
+    referrals = Referral.objects.filter(partner=world.partners[partner])
+    referral = (referrals.filter(status="pending") or referrals).order_by("-notified_on", "-id").first()
     assert referral is not None, f"{partner} has no referral"
     return referral
 
