@@ -84,3 +84,8 @@ def test_a_referral_email_leaves_when_the_nomination_commits(personas, django_ca
         (["ops@fabrikam.example"], ["fpm@fasttrack.example"], "referral")
     ]
     assert OutboxMessage.objects.get().status == OutboxStatus.SENT
+
+
+def test_the_home_page_leads_to_the_back_office(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/")
+    assert (response.status_code, response["Location"]) == (302, "/admin/")

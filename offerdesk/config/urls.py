@@ -2,7 +2,10 @@
 
 from django.contrib import admin
 from django.urls import path
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Until the portal lands, the home page is the back office.
+    path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
