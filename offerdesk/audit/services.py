@@ -45,7 +45,12 @@ def audit_record(
 
 
 def audit_record_many(
-    *, actor: Any, action: str, targets: Iterable[tuple[str, Any]], data: dict[str, Any] | None = None
+    *,
+    actor: Any,
+    action: str,
+    targets: Iterable[tuple[str, Any]],
+    data: dict[str, Any] | None = None,
+    source: str = "",
 ) -> int:
     """Append one event per (object type, id) in one statement, for set-based jobs."""
     occurred = dates.now()
@@ -57,6 +62,7 @@ def audit_record_many(
             action=action,
             object_type=object_type,
             object_id=str(object_id),
+            source=source,
             data=data or {},
         )
         for object_type, object_id in targets

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from offerdesk.accounts.access import MICROSOFT_ROLES, access_partner_acting_for, access_require_role
 from offerdesk.accounts.models import Role
+from offerdesk.audit.models import AuditEvent
 from offerdesk.audit.services import audit_record, audit_record_many, audited_refusals
 from offerdesk.catalogue.models import Offer, Program
 from offerdesk.catalogue.rules import evaluate
@@ -355,21 +357,47 @@ def voucher_cancel(*, actor: Any, voucher: Voucher, reason: str) -> Voucher:
 
 @transaction.atomic
 def vouchers_expire(*, on: dt.date) -> int:
-    """Expire every live voucher whose expiry date has come, in one statement (§3.0 voucher expiry day)."""
-    due = Voucher.objects.filter(status__in=(VoucherStatus.OPEN, VoucherStatus.REDEEMING), expiry_date__lte=on)
-    ids = list(due.values_list("id", flat=True))
-    if not ids:
-        return 0
-    count = Voucher.objects.filter(id__in=ids, status__in=(VoucherStatus.OPEN, VoucherStatus.REDEEMING)).update(
-        status=VoucherStatus.EXPIRED, updated_at=dates.now()
+    """Expire every live voucher whose expiry date has come, set-based (§3.0 voucher expiry day).
+
+    One UPDATE … RETURNING picks exactly the rows it changed, so the audit trail names those and no
+    others, even while requests are being approved. On PostgreSQL the audit rows are written by the
+    same statement."""
+    now = dates.now()
+    ops = connection.ops
+    voucher_table, audit_table = Voucher._meta.db_table, AuditEvent._meta.db_table
+    update = (
+        f"UPDATE {voucher_table} SET status = %s, updated_at = %s "
+        "WHERE status IN (%s, %s) AND expiry_date <= %s RETURNING id"
     )
+    params = [
+        VoucherStatus.EXPIRED.value,
+        ops.adapt_datetimefield_value(now),
+        VoucherStatus.OPEN.value,
+        VoucherStatus.REDEEMING.value,
+        ops.adapt_datefield_value(on),
+    ]
+    data = json.dumps({"on": on.isoformat()})
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH expired AS ({update}) "
+                f"INSERT INTO {audit_table} (occurred_at, actor_id, actor_label, action, outcome, object_type, "
+                "object_id, source, data) "
+                "SELECT %s, NULL, 'system', 'voucher.expire', 'done', 'vouchers.voucher', CAST(id AS varchar), "
+                "'daily', %s::jsonb FROM expired",
+                [*params, ops.adapt_datetimefield_value(now), data],
+            )
+            return cursor.rowcount
+        cursor.execute(update, params)
+        ids = [row[0] for row in cursor.fetchall()]
     audit_record_many(
         actor=None,
         action="voucher.expire",
         targets=[("vouchers.voucher", i) for i in ids],
         data={"on": on.isoformat()},
+        source="daily",
     )
-    return count
+    return len(ids)
 
 
 @transaction.atomic
