@@ -45,9 +45,9 @@ test-postgres: $(STAMP)
 	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check offerdesk tests scripts benchmarks
-	$(BIN)/ruff format --check offerdesk tests scripts benchmarks
-	$(BIN)/mypy offerdesk tests benchmarks
+	$(BIN)/ruff check offerdesk tests scripts benchmarks conftest.py
+	$(BIN)/ruff format --check offerdesk tests scripts benchmarks conftest.py
+	$(BIN)/mypy offerdesk tests benchmarks conftest.py
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

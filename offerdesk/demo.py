@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
@@ -410,7 +408,7 @@ EXCHANGE_RATES = [  # (set on, currency, INR per USD, effective from)
 
 def noon(day: dt.date) -> dt.datetime:
     """Noon of a day in the program time zone: when every demo action happens."""
-    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    return dates.local_moment(day)
 
 
 def demo_step(*, day: dt.date, label: str, action: Callable[[], object]) -> object:

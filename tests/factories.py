@@ -8,7 +8,6 @@ runs finance, aude audits; pat works for the partner Fabrikam and nico for the p
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,12 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 
 from offerdesk.accounts.models import Role, User
 from offerdesk.audit.models import AuditEvent
 from offerdesk.catalogue.selectors import offer_get
-from offerdesk.core.dates import clock_at
+from offerdesk.core.dates import clock_at, local_moment
 from offerdesk.customers import services as customers
 from offerdesk.customers.models import CompanyGroup, Customer
 from offerdesk.partners.models import FrpStatus, Partner
@@ -56,11 +54,7 @@ PROGRAM_SIGNATURES = ("customer", "partner")
 # ------------------------------------------------------------------------------------------- the clock
 
 
-def moment(day: str | dt.date, time: str = "12:00") -> dt.datetime:
-    """A date (noon unless told) in the program time zone, as an aware datetime."""
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    date = dt.date.fromisoformat(day) if isinstance(day, str) else day
-    return dt.datetime.combine(date, dt.time.fromisoformat(time), tzinfo=tz)
+moment = local_moment
 
 
 @contextmanager

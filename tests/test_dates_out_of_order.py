@@ -14,17 +14,11 @@ from .factories import (
     cso_customer,
     cso_nominate,
     customer,
-    make_cast,
     mws_voucher,
     on,
     snapshot,
     submit,
 )
-
-
-@pytest.fixture
-def cast(db: None) -> Cast:
-    return make_cast()
 
 
 def test_a_request_dated_before_its_voucher_was_issued_is_refused(cast: Cast) -> None:

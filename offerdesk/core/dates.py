@@ -37,6 +37,12 @@ def today() -> dt.date:
     return timezone.localdate(now())
 
 
+def local_moment(day: dt.date | str, time: str = "12:00") -> dt.datetime:
+    """A date (and time, noon unless told) in the program time zone, as an aware datetime."""
+    date = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    return dt.datetime.combine(date, dt.time.fromisoformat(time), tzinfo=timezone.get_current_timezone())
+
+
 def local_date(moment: dt.datetime) -> dt.date:
     """The calendar date of a moment, in the program time zone."""
     return timezone.localdate(moment)

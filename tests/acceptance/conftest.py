@@ -4,22 +4,19 @@ system recorded; they never compute an expected figure themselves."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import time_machine
-from django.apps import apps
-from django.conf import settings
 from django.core import mail
 from pytest_bdd import parsers, step
 
 from offerdesk.accounts.models import Role, User
-from offerdesk.audit.models import AuditEvent
 from offerdesk.catalogue.selectors import offer_get
 from offerdesk.catalogue.services import parameter_set
+from offerdesk.core.dates import local_moment
 from offerdesk.core.errors import DomainError
 from offerdesk.core.money import parse_local_money, parse_money
 from offerdesk.customers import services as customers
@@ -47,37 +44,16 @@ from offerdesk.vouchers.services import (
     referral_decline,
     voucher_issue,
 )
+from tests.factories import snapshot
 
 DATE = r"(?P<when>\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?)"
 MONEY = r"(?P<money>\$[0-9,]+\.[0-9]{2})"
-DOMAIN_APPS = (
-    "catalogue",
-    "customers",
-    "partners",
-    "vouchers",
-    "redemptions",
-    "reviews",
-    "payouts",
-    "notifications",
-    "core",
-)
 
 
 def moment(text: str) -> dt.datetime:
     """A step's date (noon, program time zone) or date and time."""
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    if " " in text.strip():
-        return dt.datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=tz)
-    return dt.datetime.combine(dt.date.fromisoformat(text.strip()), dt.time(12, 0), tzinfo=tz)
-
-
-def snapshot() -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every domain table (the audit trail aside): what "changed nothing" compares."""
-    state = {}
-    for model in apps.get_models():
-        if model._meta.app_label in DOMAIN_APPS and model is not AuditEvent:
-            state[model._meta.label] = list(model._default_manager.order_by("pk").values_list())
-    return state
+    day, _, time = text.strip().partition(" ")
+    return local_moment(day, time or "12:00")
 
 
 def vertical(datatable: list[list[str]] | None) -> dict[str, str]:

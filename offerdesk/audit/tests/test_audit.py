@@ -10,12 +10,7 @@ from django.db import transaction
 from offerdesk.audit.models import AppendOnlyError, AuditEvent
 from offerdesk.audit.services import audit_record, audit_record_many, audited_refusals
 from offerdesk.core.errors import InvalidInput, PermissionDenied
-from tests.factories import Cast, audit_events, make_cast, moment, on
-
-
-@pytest.fixture
-def cast(db: None) -> Cast:
-    return make_cast()
+from tests.factories import Cast, audit_events, moment, on
 
 
 @audited_refusals("test.thing")

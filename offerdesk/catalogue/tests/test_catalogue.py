@@ -20,7 +20,7 @@ from offerdesk.catalogue.schema import ParameterSpec
 from offerdesk.catalogue.selectors import offer_get, params_for
 from offerdesk.catalogue.services import parameter_set
 from offerdesk.core.errors import InvalidInput, NotFound, PermissionDenied
-from tests.factories import Cast, audit_events, make_cast, on, snapshot
+from tests.factories import Cast, audit_events, on, snapshot
 
 MINIMAL = """
 schema = 1
@@ -60,11 +60,6 @@ def spec(type_: str, default: Any, choices: list[str] | None = None) -> Paramete
         rules=["R-01"],
         help="t",
     )
-
-
-@pytest.fixture
-def cast(db: None) -> Cast:
-    return make_cast()
 
 
 @pytest.fixture

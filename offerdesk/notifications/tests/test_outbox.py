@@ -10,7 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 
 from offerdesk.notifications.models import NoticeKind, OutboxMessage, OutboxStatus
 from offerdesk.notifications.services import KIND_HEADER, MAX_ATTEMPTS, notice_queue, outbox_deliver
-from tests.factories import Cast, cso_customer, cso_nominate, customer, make_cast, mws_voucher, on
+from tests.factories import Cast, cso_customer, cso_nominate, customer, mws_voucher, on
 
 CONTEXT = {
     "program_name": "M365 Customer Success Offer",
@@ -20,11 +20,6 @@ CONTEXT = {
     "tpid": "T-100",
     "respond_by": "2023-10-01",
 }
-
-
-@pytest.fixture
-def cast(db: None) -> Cast:
-    return make_cast()
 
 
 def queue(to: list[str | None], cc: list[str | None] = ()) -> OutboxMessage | None:  # type: ignore[assignment]

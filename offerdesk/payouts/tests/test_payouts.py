@@ -32,7 +32,6 @@ from tests.factories import (
     cso_poe,
     cso_voucher,
     customer,
-    make_cast,
     mws_voucher,
     on,
     partner,
@@ -49,11 +48,6 @@ def params(program: str = "CSO", **overrides: Any) -> Params:
     values = {s.key: coerce_value(s, s.default) for s in loaded.file.parameters}
     values.update({k.replace("__", "."): v for k, v in overrides.items()})
     return Params(program, values)
-
-
-@pytest.fixture
-def cast(db: None) -> Cast:
-    return make_cast()
 
 
 def owed(p: Any) -> list[tuple[Decimal, dt.date]]:

@@ -30,7 +30,6 @@ from tests.factories import (
     cso_poe,
     cso_voucher,
     customer,
-    make_cast,
     mws_voucher,
     on,
     partner,
@@ -39,11 +38,6 @@ from tests.factories import (
     snapshot,
     submit,
 )
-
-
-@pytest.fixture
-def cast(db: None) -> Cast:
-    return make_cast()
 
 
 @pytest.fixture

@@ -26,18 +26,12 @@ from tests.factories import (
     cso_poe,
     cso_voucher,
     customer,
-    make_cast,
     moment,
     mws_voucher,
     on,
     snapshot,
     submit,
 )
-
-
-@pytest.fixture
-def cast(db: None) -> Cast:
-    return make_cast()
 
 
 @pytest.fixture

@@ -32,7 +32,6 @@ from tests.factories import (
     cso_voucher,
     customer,
     deal,
-    make_cast,
     mws_nominate,
     mws_voucher,
     on,
@@ -41,11 +40,6 @@ from tests.factories import (
 
 CSO = "Customer Success Offer"
 DEP = "M365 Deployment Offer"
-
-
-@pytest.fixture
-def cast(db: None) -> Cast:
-    return make_cast()
 
 
 @pytest.fixture
