@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -19,6 +20,7 @@ from .models import NoticeKind, OutboxMessage, OutboxStatus
 log = logging.getLogger(__name__)
 KIND_HEADER = "X-OfferDesk-Kind"
 MAX_ATTEMPTS = 5
+STUCK_AFTER = dt.timedelta(minutes=15)
 
 
 def _clean(addresses: Iterable[str | None]) -> list[str]:
@@ -66,8 +68,16 @@ def _claim(message_id: int) -> bool:
     )
 
 
+def outbox_recover_stuck(*, older_than: dt.timedelta = STUCK_AFTER) -> int:
+    """Put back messages a worker claimed and never finished (it died mid-send): at least once beats never."""
+    return OutboxMessage.objects.filter(status=OutboxStatus.SENDING, updated_at__lt=dates.now() - older_than).update(
+        status=OutboxStatus.PENDING, updated_at=dates.now()
+    )
+
+
 def outbox_deliver(*, limit: int = 500) -> int:
     """Send pending messages through Django's e-mail backend; returns how many left."""
+    outbox_recover_stuck()
     sent = 0
     pending = list(
         OutboxMessage.objects.filter(status=OutboxStatus.PENDING).order_by("id").values_list("id", flat=True)[:limit]

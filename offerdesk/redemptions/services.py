@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -95,6 +96,19 @@ def redemption_facts(
     )
 
 
+def whole_number(raw: Any, *, what: str) -> int:
+    """A count of users: a whole number, zero or more, given as an int or as digits (`1,200` too)."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value = raw
+    elif isinstance(raw, str) and re.fullmatch(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)", raw.strip()):
+        value = int(raw.strip().replace(",", ""))
+    else:
+        raise InvalidInput(f"{what} must be a whole number, not {raw!r}")
+    if value < 0:
+        raise InvalidInput(f"{what} must be a whole number, zero or more, not {raw!r}")
+    return value
+
+
 def _clean_figures(
     *, kind: str, value: Any, users_deployed: Any, workload_users: Mapping[str, Any] | None, workloads: list[str]
 ) -> tuple[Decimal | None, int | None, dict[str, int]]:
@@ -102,13 +116,8 @@ def _clean_figures(
         amount = None if value in (None, "") else parse_money(value)
     except MoneyError as exc:
         raise InvalidInput(str(exc)) from exc
-    try:
-        users = None if users_deployed in (None, "") else int(users_deployed)
-        per_workload = {str(k): int(v) for k, v in (workload_users or {}).items()}
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"deployed users must be whole numbers: {exc}") from exc
-    if (users is not None and users < 0) or any(v < 0 for v in per_workload.values()):
-        raise InvalidInput("deployed users cannot be negative")
+    users = None if users_deployed in (None, "") else whole_number(users_deployed, what="users deployed")
+    per_workload = {str(k): whole_number(v, what=f"users on {k}") for k, v in (workload_users or {}).items()}
     if workloads:
         unknown = sorted(set(per_workload) - set(workloads))
         if unknown:
@@ -245,8 +254,7 @@ def request_set_status(request: RedemptionRequest, new: str, *extra_fields: str)
 def redemption_verify_seats(*, actor: Any, request: RedemptionRequest, users: int) -> RedemptionRequest:
     """Microsoft records the deployed users it verified for a POE (CSO-USR-04)."""
     access_require_role(actor, {Role.REVIEWER, Role.OPERATOR}, action="verify deployed seats")
-    if isinstance(users, bool) or not isinstance(users, int) or users < 0:
-        raise InvalidInput("verified users must be a whole number, zero or more")
+    users = whole_number(users, what="verified users")
     request, _ = request_lock(request=request)
     if request.kind != RequestKind.POE:
         raise InvalidInput("seats are verified on a POE")

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
+from offerdesk.core import dates
 from offerdesk.notifications.models import NoticeKind, OutboxMessage, OutboxStatus
 from offerdesk.notifications.services import KIND_HEADER, MAX_ATTEMPTS, notice_queue, outbox_deliver
 from tests.factories import Cast, cso_customer, cso_nominate, customer, mws_voucher, on
@@ -174,3 +175,19 @@ def test_fy24_voucher_notices_copy_the_account_team(cast: Cast) -> None:
     [email] = [m for m in mail.outbox if m.extra_headers[KIND_HEADER] == NoticeKind.VOUCHER_ISSUED]
     assert (email.to, email.cc) == (["it@adatum.example"], ["ats1@ms.example", "ats2@ms.example"])
     assert "$75,000.00" in email.body and "2024-04-05" in email.body
+
+
+def test_a_message_left_sending_by_a_dead_worker_is_sent_after_a_while(db: None) -> None:
+    # Given a message a worker claimed at 09:00 and never finished
+    with on("2024-03-01", "09:00"):
+        message = queue(["ops@fabrikam.example"])
+        assert message is not None
+        OutboxMessage.objects.filter(id=message.id).update(status=OutboxStatus.SENDING, updated_at=dates.now())
+    # When the outbox is worked five minutes later, it is still left to that worker
+    with on("2024-03-01", "09:05"):
+        assert outbox_deliver() == 0
+    # Then a quarter of an hour on it is taken back and sent, once
+    with on("2024-03-01", "09:20"):
+        assert outbox_deliver() == 1
+        assert outbox_deliver() == 0
+    assert [m.to for m in mail.outbox] == [["ops@fabrikam.example"]]

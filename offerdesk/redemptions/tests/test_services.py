@@ -206,9 +206,11 @@ def test_a_cso_poe_refusal_lists_every_failing_rule(cast: Cast, cso: Voucher) ->
         ({"kind": "SOW", "value": "-5"}, "cannot be negative"),
         ({"kind": "SOW", "value": "lots"}, "not an amount of money"),
         ({"kind": "SOW", "value": "1.234"}, "at most two decimals"),
-        ({"kind": "POE", "users": "-1"}, "cannot be negative"),
-        ({"kind": "POE", "users": "many"}, "whole numbers"),
-        ({"kind": "POE", "users": 300, "workload_users": {"Teams": "-3"}}, "cannot be negative"),
+        ({"kind": "POE", "users": "-1"}, "users deployed must be a whole number, zero or more"),
+        ({"kind": "POE", "users": "many"}, "users deployed must be a whole number"),
+        ({"kind": "POE", "users": 300.7}, "users deployed must be a whole number"),
+        ({"kind": "POE", "users": True}, "users deployed must be a whole number"),
+        ({"kind": "POE", "users": 300, "workload_users": {"Teams": "-3"}}, "users on Teams must be a whole number"),
         (
             {"kind": "POE", "users": 300, "workload_users": {"Power BI": 300}},
             "unknown workload\\(s\\) Power BI",
@@ -402,7 +404,7 @@ def test_verified_seats_are_recorded_on_a_poe(cast: Cast, cso: Voucher) -> None:
     assert audit_events("redemption.verify_seats", "done")[0].data == {"users": 1100}
 
 
-@pytest.mark.parametrize("users", [-1, "1100", 11.5, True])
+@pytest.mark.parametrize("users", [-1, "11.5", "many", 11.5, True])
 def test_verified_seats_are_a_whole_number(cast: Cast, cso: Voucher, users: Any) -> None:
     approved_sow(cast, voucher=cso, submitted="2023-10-02", approved="2023-10-05")
     poe = cso_poe(actor=cast.pat, voucher=cso, partner=cast.fabrikam, when="2024-01-10")
