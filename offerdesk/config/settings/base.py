@@ -145,5 +145,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "offerdesk": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": False},
+        # Django logs each task's start and end at INFO; one line per e-mail run is noise.
+        "django.tasks": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
+    },
 }
