@@ -498,8 +498,13 @@ def owed_nothing(world: World, partner: str) -> None:
     assert lines == [], f"owed {[(line.amount, line.payable_on) for line in lines]}"
 
 
-def _emails(address: str, kind: str) -> list[Any]:
-    return [m for m in mail.outbox if address in m.to and m.extra_headers.get(KIND_HEADER) == kind]
+def _emails(address: str, kind: str, *, copies: bool = False) -> list[Any]:
+    """What the e-mail backend delivered of a kind to an address (as a recipient, or in copy as well)."""
+    return [
+        m
+        for m in mail.outbox
+        if m.extra_headers.get(KIND_HEADER) == kind and (address in m.to or (copies and address in m.cc))
+    ]
 
 
 @step(parsers.re(r'"(?P<address>[^"]+)" is emailed "(?P<kind>[^"]+)" with "(?P<cc>[^"]+)" in copy'))
@@ -511,9 +516,9 @@ def emailed_with_copy(address: str, kind: str, cc: str) -> None:
 
 @step(parsers.re(r'"(?P<address>[^"]+)" is emailed "(?P<kind>[^"]+)"'))
 def emailed(address: str, kind: str) -> None:
-    assert _emails(address, kind), f"no {kind!r} e-mail to {address}"
+    assert _emails(address, kind, copies=True), f"no {kind!r} e-mail to {address}"
 
 
 @step(parsers.re(r'"(?P<address>[^"]+)" is not emailed "(?P<kind>[^"]+)"'))
 def not_emailed(address: str, kind: str) -> None:
-    assert not _emails(address, kind), f"{address} was e-mailed {kind!r}"
+    assert not _emails(address, kind, copies=True), f"{address} was e-mailed {kind!r}"
