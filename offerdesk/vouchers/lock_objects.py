@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from offerdesk.core.errors import NotFound
+from offerdesk.customers.models import Customer
 
 from .models import Voucher
 
@@ -26,3 +27,8 @@ def vouchers_lock(*, voucher_ids: Iterable[int]) -> list[Voucher]:
         .filter(id__in=ids)
         .order_by("id")
     )
+
+
+def customer_lock(*, customer_id: int) -> None:
+    """Serialise nominations and issues for one customer (its one-voucher-per-family limit)."""
+    Customer.objects.select_for_update(of=("self",)).filter(pk=customer_id).first()

@@ -31,6 +31,7 @@ from offerdesk.notifications.models import NoticeKind
 from offerdesk.notifications.services import notice_queue, outbox_deliver_on_commit
 from offerdesk.partners.models import Partner
 
+from .lock_objects import customer_lock, voucher_lock
 from .models import (
     NOMINATION_TRANSITIONS,
     REFERRAL_TRANSITIONS,
@@ -70,9 +71,7 @@ def expiry_for(voucher_offer: Offer, issue_date: dt.date, params: Any) -> dt.dat
 def nomination_create(*, actor: Any, customer: Customer, offer: Offer, partner: Partner | None = None) -> Nomination:
     """Microsoft nominates a customer for an offer; a CSO nomination maps one partner and refers it."""
     access_require_role(actor, MICROSOFT_ROLES, action="nominate customers", rules=_nomination_rules(offer))
-    Customer.objects.select_for_update(of=("self",)).filter(
-        pk=customer.pk
-    ).first()  # one nomination at a time per customer
+    customer_lock(customer_id=customer.pk)
     now = dates.now()
     on = dates.local_date(now)
     is_cso = offer.program.rulebook == "cso"
@@ -322,7 +321,7 @@ def voucher_issue(*, actor: Any, customer: Customer, offer: Offer, face_value: D
         raise InvalidInput(str(exc)) from exc
     if value <= 0:
         raise InvalidInput("a voucher's face value must be above $0.00")
-    Customer.objects.select_for_update(of=("self",)).filter(pk=customer.pk).first()
+    customer_lock(customer_id=customer.pk)
     nomination = nomination_latest(customer=customer, offer=offer)
     deal = deal_latest(customer=customer)
     if nomination is None:  # every rule is still evaluated, so the refusal lists all that fail (MWS-NOM-02 too)
@@ -345,8 +344,6 @@ def voucher_cancel(*, actor: Any, voucher: Voucher, reason: str) -> Voucher:
     access_require_role(actor, {Role.OPERATOR}, action="cancel vouchers")
     if not reason.strip():
         raise InvalidInput("say why the voucher is cancelled")
-    from .lock_objects import voucher_lock
-
     voucher = voucher_lock(voucher_id=voucher.pk)
     voucher.holds_limit = False
     voucher.save(update_fields=["holds_limit", "updated_at"])
