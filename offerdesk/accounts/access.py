@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from offerdesk.core.errors import PermissionDenied
 
 from .models import Role
@@ -35,3 +37,17 @@ def access_partner_acting_for(user: User | None, partner_id: int, *, action: str
         return
     if user.role not in {Role.OPERATOR, Role.REVIEWER}:
         raise PermissionDenied(f"a {user.get_role_display().lower()} may not {action}")
+
+
+def access_voucher_scope(user: User) -> Q:
+    """The vouchers a user may see: staff all; a partner its own (bound or mapped); a customer its own;
+    an FPM those of the partners it manages. Anything else is not found, never forbidden."""
+    if user.is_superuser or user.role in STAFF_ROLES:
+        return Q()
+    if user.role == Role.PARTNER:
+        return Q(partner_id=user.partner_id) | Q(requests__partner_id=user.partner_id)
+    if user.role == Role.CUSTOMER:
+        return Q(customer_id=user.customer_id)
+    if user.role == Role.FPM and user.email:
+        return Q(partner__program_manager__iexact=user.email)
+    return Q(pk__in=[])

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from offerdesk.accounts.access import access_voucher_scope
+from offerdesk.accounts.models import User
 from offerdesk.catalogue.models import Offer
 from offerdesk.catalogue.rules import Quote, Situation
 from offerdesk.catalogue.rules import quote as rules_quote
@@ -148,9 +150,22 @@ def referral_pending(*, customer: Customer, offer: Offer, partner: Partner) -> R
     return referral
 
 
-def voucher_list(*, statuses: tuple[str, ...] | None = None) -> QuerySet[Voucher]:
-    qs = Voucher.objects.select_related("offer", "customer", "partner")
+def voucher_list(*, user: User, statuses: tuple[str, ...] | None = None) -> QuerySet[Voucher]:
+    """The vouchers the user may see, soonest expiry first."""
+    qs = (
+        Voucher.objects.filter(id__in=Voucher.objects.filter(access_voucher_scope(user)).values("id"))
+        .select_related("offer__program", "customer", "partner")
+        .order_by("expiry_date", "id")
+    )
     return qs.filter(status__in=statuses) if statuses else qs
+
+
+def voucher_get_for(*, user: User, code: str) -> Voucher:
+    """One voucher by its ID, if the user may see it; another tenant's voucher is simply not found."""
+    voucher = voucher_list(user=user).filter(code=code).first()
+    if voucher is None:
+        raise NotFound(f"no voucher {code}")
+    return voucher
 
 
 def offers_quote(*, customer: Customer, on: dt.date | None = None) -> dict[str, Quote]:
