@@ -90,6 +90,15 @@ class Referral(TimeStampedModel):
         return f"referral of {self.nomination.customer} to {self.partner} ({self.status})"
 
 
+class PolicyQuestion(models.TextChoices):
+    """The FAQ's questions without an answer (AMB-31): such deals go to manual review."""
+
+    UPSELL_BY_PLAN = "upsell by product plan"
+    UPSELL_BY_QUANTITY = "upsell by quantity"
+    CSP_TO_EA = "CSP to EA conversion"
+    MPSA = "MPSA"
+
+
 class Deal(TimeStampedModel):
     """A qualifying purchase recorded by Microsoft: value (USD), close date, workloads, migration."""
 
@@ -100,6 +109,11 @@ class Deal(TimeStampedModel):
     workloads = models.JSONField(default=list)
     migration_sources = models.JSONField(default=list, blank=True)
     upsell_attested = models.BooleanField(default=True, help_text="MWS-ELIG-03")
+    policy_questions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Cases the rule book leaves unanswered (AMB-31): they wait for a program operator's decision.",
+    )
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
@@ -59,6 +60,7 @@ def deal_facts(*, deal: Deal) -> DealFacts:
         workloads=frozenset(deal.workloads),
         migration=frozenset(deal.migration_sources),
         upsell_attested=deal.upsell_attested,
+        policy_questions=tuple(deal.policy_questions),
     )
 
 
@@ -84,9 +86,11 @@ def situation_for(
     partner: Partner | None = None,
     nomination: Nomination | None = None,
     deal: Deal | None = None,
-    face_value=None,
+    face_value: Decimal | None = None,
     respond_by: dt.date | None = None,
-) -> Situation:  # type: ignore[no-untyped-def]
+    policy_decision: str = "",
+) -> Situation:
+    """The facts the rules look at for this customer, offer and day."""
     program, spec = offer_spec(offer=offer)
     return Situation(
         program=program,
@@ -100,6 +104,7 @@ def situation_for(
         deal=deal_facts(deal=deal) if deal else None,
         face_value=face_value,
         respond_by=respond_by,
+        policy_decision=policy_decision,
     )
 
 

@@ -39,6 +39,7 @@ from .models import (
     Deal,
     Nomination,
     NominationStatus,
+    PolicyQuestion,
     Referral,
     ReferralStatus,
     Voucher,
@@ -191,6 +192,7 @@ def deal_record(
     migration: Iterable[str] = (),
     closed_at: dt.datetime | None = None,
     upsell_attested: bool = True,
+    policy_questions: Iterable[str] = (),
 ) -> Deal:
     """Record a qualifying purchase; what it qualifies for is decided when a voucher is issued."""
     access_require_role(actor, MICROSOFT_ROLES, action="record deals")
@@ -201,6 +203,10 @@ def deal_record(
     names = [w.strip() for w in workloads if w.strip()]
     if not names:
         raise InvalidInput("a deal names at least one workload")
+    questions = [q.strip() for q in policy_questions if q.strip()]
+    unknown = [q for q in questions if q not in PolicyQuestion.values]
+    if unknown:
+        raise InvalidInput(f"unknown policy question(s) {unknown}; known: {', '.join(PolicyQuestion.values)}")
     if closed_at is not None and timezone.is_naive(closed_at):
         raise InvalidInput("a close time needs its time zone")
     if closed_at is not None and dates.local_date(closed_at) != close_date:
@@ -213,6 +219,7 @@ def deal_record(
         workloads=names,
         migration_sources=[m.strip() for m in migration if m.strip()],
         upsell_attested=upsell_attested,
+        policy_questions=questions,
         recorded_at=dates.now(),
         recorded_by=actor,
     )
@@ -234,6 +241,7 @@ def _voucher_create(
     respond_by: dt.date | None = None,
     deal: Deal | None = None,
     face_value: Decimal | None = None,
+    policy_decision: str = "",
 ) -> Voucher:
     offer = nomination.offer
     situation = situation_for(
@@ -245,6 +253,7 @@ def _voucher_create(
         deal=deal,
         face_value=face_value,
         respond_by=respond_by,
+        policy_decision=policy_decision,
     )
     if not situation.params["tpid_limit_counts_expired"]:
         # An expired voucher no longer uses up the TPID's one voucher of its family (AMB-20 alternative).
@@ -301,6 +310,7 @@ def _voucher_create(
             "cap": str(cap),
             "expiry_date": voucher.expiry_date,
             "rules": [f.rule for f in findings],
+            "policy_decision": policy_decision,
         },
     )
     notify_voucher(voucher, NoticeKind.VOUCHER_ISSUED)
@@ -310,9 +320,14 @@ def _voucher_create(
 
 @audited_refusals("voucher.issue")
 @transaction.atomic
-def voucher_issue(*, actor: Any, customer: Customer, offer: Offer, face_value: Decimal | str) -> Voucher:
-    """Issue a FY24 voucher against the customer's latest deal, at a fixed face value ≤ the cap (MWS-CAP-09)."""
+def voucher_issue(
+    *, actor: Any, customer: Customer, offer: Offer, face_value: Decimal | str, policy_decision: str = ""
+) -> Voucher:
+    """Issue a FY24 voucher against the customer's latest deal, at a fixed face value ≤ the cap (MWS-CAP-09).
+    A deal with an open policy question (AMB-31) needs a program operator's decision, with its reason."""
     access_require_role(actor, MICROSOFT_ROLES, action="issue vouchers")
+    if policy_decision.strip():
+        access_require_role(actor, {Role.OPERATOR}, action="decide a policy question (AMB-31)")
     if offer.program.rulebook == "cso":
         raise InvalidInput("a Customer Success Offer voucher is issued when the mapped partner accepts the referral")
     try:
@@ -328,7 +343,13 @@ def voucher_issue(*, actor: Any, customer: Customer, offer: Offer, face_value: D
         evaluate("issue", situation_for(customer=customer, offer=offer, on=dates.today(), deal=deal, face_value=value))
         raise RuleViolation([_fail("MWS-NOM-02", f"{customer.name} has not been nominated for the {offer.name}")])
     return _voucher_create(
-        actor=actor, nomination=nomination, partner=None, on=dates.today(), deal=deal, face_value=value
+        actor=actor,
+        nomination=nomination,
+        partner=None,
+        on=dates.today(),
+        deal=deal,
+        face_value=value,
+        policy_decision=policy_decision.strip(),
     )
 
 

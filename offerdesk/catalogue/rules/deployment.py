@@ -57,6 +57,12 @@ def _deal_findings(s: Situation, deal: DealFacts) -> list[Finding]:
             f"a voucher is issued only after the purchase closes ({deal.close_date})",
         ),
         check("MWS-ELIG-03", deal.upsell_attested, "the deal must drive upsell or expansion"),
+        check(
+            "MWS-ELIG-03",
+            not deal.policy_questions or bool(s.policy_decision.strip()),
+            f"the rule book does not say whether {', '.join(deal.policy_questions)} qualifies: a program operator "
+            "must decide, and say why, when issuing (AMB-31)",
+        ),
     ]
     if s.nominated_at is None:
         findings.append(fail("MWS-NOM-02", f"the customer has not been nominated for the {s.offer.name}"))

@@ -66,6 +66,7 @@ class DealFacts:
     workloads: frozenset[str]
     migration: frozenset[str]
     upsell_attested: bool = True
+    policy_questions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class Situation:
     deal: DealFacts | None = None
     face_value: Decimal | None = None
     respond_by: dt.date | None = None
+    policy_decision: str = ""  # an operator's answer to the deal's open policy questions (AMB-31)
 
 
 @dataclass(frozen=True)

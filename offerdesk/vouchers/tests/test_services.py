@@ -577,3 +577,58 @@ def test_a_customer_needs_a_new_tpid_and_known_attributes(cast: Cast, adatum: Cu
         customer_create(
             actor=cast.operator, tpid="  ", name="Blank", sector="Commercial", segment="SMC-C", country="US"
         )
+
+
+# ================================================================================ open policy questions
+
+
+def test_a_deal_with_an_open_policy_question_waits_for_an_operator(cast: Cast) -> None:
+    # Given an MPSA deal: the FAQ asks whether it qualifies and never answers (AMB-31)
+    buyer = customer(cast.operator, tpid="T-31", name="Fourth Coffee")
+    mws_nominate(cast, customer=buyer, offer=DEP, when="2023-09-01")
+    with on("2023-09-20"):
+        deal_record(
+            actor=cast.seller,
+            customer=buyer,
+            value="400000",
+            close_date=dt.date(2023, 10, 1),
+            workloads=["Microsoft 365 E3"],
+            policy_questions=["MPSA"],
+        )
+    dep_offer = offer_get(name_or_code=DEP)
+    # When it is quoted or issued without a decision, it is refused and the reason says who decides
+    with on("2023-10-05"):
+        quote = voucher_quote(customer=buyer, offer=dep_offer)
+        assert [f.rule for f in quote.failures] == ["MWS-ELIG-03"]
+        assert "a program operator must decide" in quote.failures[0].reason
+        with pytest.raises(RuleViolation, match="AMB-31"):
+            voucher_issue(actor=cast.operator, customer=buyer, offer=dep_offer, face_value="75000")
+        # A seller cannot make that decision
+        with pytest.raises(PermissionDenied):
+            voucher_issue(
+                actor=cast.seller, customer=buyer, offer=dep_offer, face_value="75000", policy_decision="looks fine"
+            )
+        # Then an operator issues it, and the decision is on the audit trail
+        voucher = voucher_issue(
+            actor=cast.operator,
+            customer=buyer,
+            offer=dep_offer,
+            face_value="75000",
+            policy_decision="MPSA counts as a new purchase for FY24 (PO ruling 12)",
+        )
+    assert voucher.face_value == Decimal("75000.00")
+    [event] = audit_events("voucher.issue", "done")
+    assert event.data["policy_decision"] == "MPSA counts as a new purchase for FY24 (PO ruling 12)"
+
+
+def test_an_unknown_policy_question_is_refused(cast: Cast) -> None:
+    buyer = customer(cast.operator, tpid="T-32", name="Fourth Coffee")
+    with on("2023-09-20"), pytest.raises(InvalidInput, match="unknown policy question"):
+        deal_record(
+            actor=cast.seller,
+            customer=buyer,
+            value="400000",
+            close_date=dt.date(2023, 10, 1),
+            workloads=["Microsoft 365 E3"],
+            policy_questions=["free lunch"],
+        )
