@@ -100,12 +100,11 @@ def _deployment_amount(
             basis["combination_cap"] = str(cap)
     flow = payment_flow(voucher.customer.sector, params)
     basis["flow"] = flow
+    basis["rules"].append("MWS-PAY-02" if flow == "commercial" else "MWS-PAY-03")
     if request.kind == RequestKind.SOW:
         rounding = ROUND_HALF_UP if params["pay.split_rounding"] == "initial_half_up" else ROUND_DOWN
         amount = split_half(base, first_rounding=rounding)[0] if flow == "commercial" else ZERO
-        basis["rules"].append("MWS-PAY-02" if flow == "commercial" else "MWS-PAY-03")
         return amount, PaymentKind.INITIAL, basis
-    basis["rules"].append("MWS-PAY-02" if flow == "commercial" else "MWS-PAY-03")
     return (
         max(quantize(base) - already, ZERO),
         PaymentKind.FINAL if flow == "commercial" else PaymentKind.SINGLE,
