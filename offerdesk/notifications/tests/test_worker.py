@@ -1,0 +1,41 @@
+"""The embedded queue for real: a notice enqueued on commit is delivered by `db_worker` (django-tasks-db)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
+
+from offerdesk.notifications.models import NoticeKind, OutboxMessage, OutboxStatus
+from offerdesk.notifications.services import notice_queue, outbox_deliver_on_commit
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_the_database_worker_delivers_what_a_committed_change_queued() -> None:
+    # Given a notice queued in a transaction that commits, which enqueues the delivery task
+    with transaction.atomic():
+        notice_queue(
+            kind=NoticeKind.REFERRAL,
+            to=["ops@fabrikam.example"],
+            cc=["fpm@fasttrack.example"],
+            context={
+                "partner_name": "Fabrikam",
+                "customer_name": "Contoso",
+                "tpid": "T-1",
+                "offer_name": "Customer Success Offer",
+                "respond_by": "2023-10-01",
+            },
+        )
+        outbox_deliver_on_commit()
+    assert DBTaskResult.objects.count() == 1
+    assert mail.outbox == []
+    # When the worker works the queue once
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    # Then the e-mail left, once, and the task finished
+    assert [(m.to, m.cc) for m in mail.outbox] == [(["ops@fabrikam.example"], ["fpm@fasttrack.example"])]
+    assert OutboxMessage.objects.get().status == OutboxStatus.SENT
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
