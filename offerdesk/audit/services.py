@@ -80,7 +80,9 @@ def audited_refusals(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
             try:
                 return func(*args, **kwargs)
             except DomainError as error:
-                if not transaction.get_connection().in_atomic_block or not transaction.get_connection().needs_rollback:
+                # The service's own transaction has rolled back; an enclosing one that is already doomed
+                # would lose the row anyway, so only write where it can stick.
+                if not transaction.get_connection().needs_rollback:
                     audit_record(
                         actor=kwargs.get("actor"),
                         action=action,
