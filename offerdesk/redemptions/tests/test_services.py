@@ -26,9 +26,7 @@ from tests.factories import (
     approve,
     approved_sow,
     audit_events,
-    cso_customer,
     cso_poe,
-    cso_voucher,
     customer,
     mws_voucher,
     on,
@@ -38,18 +36,6 @@ from tests.factories import (
     snapshot,
     submit,
 )
-
-
-@pytest.fixture
-def cso(cast: Cast) -> Voucher:
-    """Contoso's CSO voucher, mapped to Fabrikam: issued 2023-09-01, expires 2024-02-28, tier 1."""
-    return cso_voucher(cast, customer=cso_customer(cast.operator))
-
-
-@pytest.fixture
-def dep(cast: Cast) -> Voucher:
-    """Adatum's $75,000 DEP voucher: issued 2023-10-05, expires 2024-04-05, not yet bound to a partner."""
-    return mws_voucher(cast, customer=customer(cast.operator, tpid="T-600", name="Adatum"))
 
 
 def refusal(action: str = "redemption.submit", outcome: str = "refused") -> dict[str, Any]:

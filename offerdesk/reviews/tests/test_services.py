@@ -25,26 +25,11 @@ from tests.factories import (
     cso_customer,
     cso_poe,
     cso_voucher,
-    customer,
     moment,
-    mws_voucher,
     on,
     snapshot,
     submit,
 )
-
-
-@pytest.fixture
-def cso(cast: Cast) -> Voucher:
-    """Contoso's CSO voucher, mapped to Fabrikam: issued 2023-09-01, expires 2024-02-28, tier 1."""
-    return cso_voucher(cast, customer=cso_customer(cast.operator))
-
-
-@pytest.fixture
-def dep(cast: Cast) -> Voucher:
-    """Adatum's $75,000 DEP voucher: issued 2023-10-05, expires 2024-04-05."""
-    return mws_voucher(cast, customer=customer(cast.operator, tpid="T-600", name="Adatum"))
-
 
 # ========================================================================================== approving
 
