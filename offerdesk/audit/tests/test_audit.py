@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 
 from offerdesk.audit.models import AppendOnlyError, AuditEvent
 from offerdesk.audit.services import audit_record, audit_record_many, audited_refusals
@@ -135,3 +135,14 @@ def test_refusals_are_audited_even_inside_an_outer_transaction(cast: Cast) -> No
         # Then the refusal is recorded in the caller's transaction
         assert len(audit_events("test.thing", "refused")) == 1
     assert len(audit_events("test.thing", "refused")) == 1
+
+
+def test_the_database_refuses_to_rewrite_the_trail_behind_the_orm(cast: Cast) -> None:
+    # Given an audit row; When raw SQL tries to change it; Then the database refuses (a trigger)
+    event = audit_record(actor=cast.operator, action="partner.touch")
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET action = %s WHERE id = %s", ["rewritten", event.pk])
+    if connection.vendor == "postgresql":  # SQLite's test flush deletes rows, so only PostgreSQL refuses DELETE
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).action == "partner.touch"

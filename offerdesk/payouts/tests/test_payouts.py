@@ -304,7 +304,7 @@ def test_the_database_refuses_payments_beyond_the_face_value(paid_voucher: Vouch
 
 
 def test_the_database_refuses_a_zero_payment_and_a_second_payment_for_a_request(
-    paid_voucher: Voucher,
+    cast: Cast, paid_voucher: Voucher
 ) -> None:
     payment = Payment.objects.get()
     fields = {
@@ -319,9 +319,13 @@ def test_the_database_refuses_a_zero_payment_and_a_second_payment_for_a_request(
         Payment.objects.create(request=payment.request, amount=Decimal("1.00"), **fields)
     with pytest.raises(AppendOnlyError):
         Payment.objects.filter(pk=payment.pk).update(amount=Decimal("0.00"))
-    # Past the append-only manager, the database itself refuses a zero amount
+    # Past the append-only manager, the database itself refuses to change a ledger entry
     with pytest.raises(IntegrityError), transaction.atomic():
         QuerySet(Payment).filter(pk=payment.pk).update(amount=Decimal("0.00"))
+    # and refuses a zero amount for a request that has no payment yet
+    poe = submit(actor=cast.pat, voucher=paid_voucher, partner=cast.fabrikam, kind="POE", when="2024-01-15")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Payment.objects.create(request=poe, amount=Decimal("0.00"), **fields)
     assert list(Payment.objects.values_list("amount", flat=True)) == [Decimal("30000.00")]
 
 
