@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from offerdesk.core.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 
-class AppendOnlyError(Exception):
-    """An audit row was about to be changed or deleted."""
-
-
-class AppendOnlyQuerySet(models.QuerySet):  # type: ignore[type-arg]
-    """A queryset that can add rows and read them, never rewrite or remove them in bulk."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError(f"{self.model._meta.label} rows are never changed")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"{self.model._meta.label} rows are never deleted")
+__all__ = ["AppendOnlyError", "AppendOnlyQuerySet", "AuditEvent"]
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Who did what, to which object, when and from where."""
 
     occurred_at = models.DateTimeField(db_index=True)
@@ -38,7 +26,7 @@ class AuditEvent(models.Model):
     source = models.CharField(max_length=120, blank=True)
     data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    append_only_noun = "audit events"
 
     class Meta:
         ordering = ("occurred_at", "id")
@@ -46,11 +34,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.outcome}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("audit events are never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("audit events are never deleted")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
 
-from offerdesk.audit.models import AppendOnlyQuerySet
+from offerdesk.core.fields import money_field
+from offerdesk.core.models import AppendOnlyModel
 
 
 class PaymentKind(models.TextChoices):
@@ -16,20 +15,20 @@ class PaymentKind(models.TextChoices):
     SINGLE = "single", "Single payment (POE)"
 
 
-class Payment(models.Model):
+class Payment(AppendOnlyModel):
     """A ledger entry: what a partner is owed for one approved request, and when. Never changed."""
 
     voucher = models.ForeignKey("vouchers.Voucher", on_delete=models.PROTECT, related_name="payments")
     request = models.ForeignKey("redemptions.RedemptionRequest", on_delete=models.PROTECT, related_name="payments")
     partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="payments")
     kind = models.CharField(max_length=8, choices=PaymentKind.choices)
-    amount = models.DecimalField("amount (USD)", max_digits=14, decimal_places=2)
+    amount = money_field("amount (USD)")
     payable_on = models.DateField()
     currency = models.CharField(max_length=3, help_text="The partner's payout currency.")
     basis = models.JSONField(default=dict, help_text="How the amount was computed.")
     created_at = models.DateTimeField()
 
-    objects = AppendOnlyQuerySet.as_manager()
+    append_only_noun = "ledger entries"
 
     class Meta:
         ordering = ("payable_on", "id")
@@ -40,14 +39,6 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} USD to {self.partner_id} on {self.payable_on}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("ledger entries are never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("ledger entries are never deleted")
 
 
 class ExchangeRate(models.Model):

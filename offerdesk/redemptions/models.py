@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from offerdesk.core.fields import money_field
 from offerdesk.core.models import TimeStampedModel
 
 
@@ -43,9 +44,7 @@ class RedemptionRequest(TimeStampedModel):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    value = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True, help_text="The SOW value S (USD)."
-    )
+    value = money_field(null=True, blank=True, help_text="The SOW value S (USD).")
     users_deployed = models.PositiveIntegerField(null=True, blank=True)
     workload_users = models.JSONField(default=dict, blank=True)
     verified_users = models.PositiveIntegerField(null=True, blank=True)

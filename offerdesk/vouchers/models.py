@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from offerdesk.core.fields import money_field
 from offerdesk.core.models import TimeStampedModel
 
 VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -103,7 +104,7 @@ class Deal(TimeStampedModel):
     """A qualifying purchase recorded by Microsoft: value (USD), close date, workloads, migration."""
 
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="deals")
-    value = models.DecimalField(max_digits=14, decimal_places=2)
+    value = money_field()
     close_date = models.DateField()
     closed_at = models.DateTimeField(null=True, blank=True, help_text="When known; else only the date counts.")
     workloads = models.JSONField(default=list)
@@ -164,19 +165,15 @@ class Voucher(TimeStampedModel):
         related_name="vouchers",
         help_text="CSO: the mapped partner, from issue. FY24: bound at the first redemption.",
     )
-    face_value = models.DecimalField(
-        max_digits=14, decimal_places=2, help_text="FY24: the fixed face value. CSO: the maximum payout."
-    )
-    cap_at_issue = models.DecimalField(max_digits=14, decimal_places=2)
+    face_value = money_field(help_text="FY24: the fixed face value. CSO: the maximum payout.")
+    cap_at_issue = money_field()
     issue_date = models.DateField()
     expiry_date = models.DateField()
     status = models.CharField(max_length=10, choices=VoucherStatus.choices, default=VoucherStatus.OPEN)
     holds_limit = models.BooleanField(default=True, help_text="Counts against the TPID's one voucher per family.")
     paid_in_scope_at_issue = models.PositiveIntegerField(null=True, blank=True)
     unused_at_issue = models.PositiveIntegerField(null=True, blank=True, help_text="CSO-USR-03, AMB-04")
-    committed_total = models.DecimalField(
-        max_digits=14, decimal_places=2, default=0, help_text="Sum of the payments scheduled against it."
-    )
+    committed_total = money_field(default=0, help_text="Sum of the payments scheduled against it.")
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

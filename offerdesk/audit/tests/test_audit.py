@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from offerdesk.audit.models import AppendOnlyError, AuditEvent
+from offerdesk.audit.models import AuditEvent
 from offerdesk.audit.services import audit_record, audit_record_many, audited_refusals
 from offerdesk.core.errors import InvalidInput, PermissionDenied
+from offerdesk.core.models import AppendOnlyError
 from tests.factories import Cast, audit_events, moment, on
 
 

@@ -12,12 +12,12 @@ from django.db.models import QuerySet
 from hypothesis import given
 from hypothesis import strategies as st
 
-from offerdesk.audit.models import AppendOnlyError
 from offerdesk.catalogue.loader import get_catalogue
 from offerdesk.catalogue.params import Params, coerce_value
 from offerdesk.catalogue.services import parameter_set
 from offerdesk.core import dates
 from offerdesk.core.errors import InvalidInput, PermissionDenied
+from offerdesk.core.models import AppendOnlyError
 from offerdesk.payouts.models import ExchangeRate, Payment
 from offerdesk.payouts.selectors import exchange_rate_on, partner_owed
 from offerdesk.payouts.services import exchange_rate_set, payable_date
@@ -289,7 +289,7 @@ def paid_voucher(cast: Cast) -> Voucher:
 def test_a_ledger_entry_is_never_changed(paid_voucher: Voucher) -> None:
     payment = Payment.objects.get()
     payment.amount = Decimal("1.00")
-    with pytest.raises(ValueError, match="never changed"):
+    with pytest.raises(AppendOnlyError, match="ledger entries are never changed"):
         payment.save()
     payment.refresh_from_db()
     assert payment.amount == Decimal("30000.00")
