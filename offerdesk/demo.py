@@ -26,12 +26,16 @@ from offerdesk.payouts.services import exchange_rate_set
 from offerdesk.redemptions.models import RedemptionRequest
 from offerdesk.redemptions.services import (
     SignatureInput,
-    redemption_provide_info,
     redemption_submit,
     redemption_template_id,
-    redemption_verify_seats,
 )
-from offerdesk.reviews.services import review_approve, review_reject, review_request_info
+from offerdesk.reviews.services import (
+    review_approve,
+    review_provide_info,
+    review_reject,
+    review_request_info,
+    review_verify_seats,
+)
 from offerdesk.vouchers.models import Referral, ReferralStatus, Voucher, VoucherStatus
 from offerdesk.vouchers.selectors import voucher_get
 from offerdesk.vouchers.services import (
@@ -707,9 +711,7 @@ class _Story:
 
     def verify(self, *, customer: str, offer: str, users: int) -> None:
         """The reviewer records the deployed users Microsoft verified on the POE."""
-        redemption_verify_seats(
-            actor=self.staff[Role.REVIEWER], request=self.requests[(customer, offer, POE)], users=users
-        )
+        review_verify_seats(actor=self.staff[Role.REVIEWER], request=self.requests[(customer, offer, POE)], users=users)
 
     def approve(self, *, customer: str, offer: str, kind: str) -> None:
         """The reviewer approves the request (a paying approval schedules its payment)."""
@@ -727,7 +729,7 @@ class _Story:
 
     def answer(self, *, customer: str, offer: str, kind: str, partner: str, note: str) -> None:
         """The partner answers the reviewer's question."""
-        redemption_provide_info(
+        review_provide_info(
             actor=self.partner_users[partner], request=self.requests[(customer, offer, kind)], note=note
         )
 

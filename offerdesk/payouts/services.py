@@ -8,7 +8,6 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.models import Role
@@ -23,6 +22,7 @@ from offerdesk.core.errors import InvalidInput
 from offerdesk.core.money import ZERO, quantize, split_half
 from offerdesk.redemptions.models import RedemptionRequest, RequestKind, RequestStatus
 from offerdesk.vouchers.models import Voucher, VoucherStatus
+from offerdesk.vouchers.services import voucher_commit_payment
 
 from .models import ExchangeRate, Payment, PaymentKind
 
@@ -139,7 +139,7 @@ def payment_for_approval(
             )
     except IntegrityError as exc:  # the voucher lock makes this unreachable; the constraint is the backstop
         raise InvalidInput("this request has already been paid") from exc
-    Voucher.objects.filter(pk=voucher.pk).update(committed_total=F("committed_total") + amount)
+    voucher_commit_payment(voucher=voucher, amount=amount)
     audit_record(
         actor=None,
         action="payment.schedule",

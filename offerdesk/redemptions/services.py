@@ -1,4 +1,4 @@
-"""Submitting SOW and POE requests, seat verification, and answering a reviewer's question."""
+"""Submitting SOW and POE requests against a voucher."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from offerdesk.accounts.access import access_partner_acting_for, access_require_role
-from offerdesk.accounts.models import Role
+from offerdesk.accounts.access import access_partner_acting_for
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.rules import RedemptionFacts, evaluate_redemption
 from offerdesk.catalogue.rules.facts import ExistingRequest, fail
@@ -20,22 +19,13 @@ from offerdesk.catalogue.selectors import offer_spec, params_for
 from offerdesk.core import dates
 from offerdesk.core.errors import InvalidInput, RuleViolation
 from offerdesk.core.money import MoneyError, parse_money
-from offerdesk.core.transitions import check_transition
 from offerdesk.partners.models import Partner
-from offerdesk.reviews.models import Decision, Outcome
 from offerdesk.vouchers.lock_objects import voucher_lock
 from offerdesk.vouchers.models import Voucher, VoucherStatus
 from offerdesk.vouchers.selectors import customer_facts, partner_facts
-from offerdesk.vouchers.services import voucher_set_status
+from offerdesk.vouchers.services import voucher_bind_partner, voucher_set_status
 
-from .models import (
-    REQUEST_TRANSITIONS,
-    RedemptionRequest,
-    RequestKind,
-    RequestStatus,
-    Signature,
-    SignatureParty,
-)
+from .models import RedemptionRequest, RequestKind, Signature, SignatureParty
 
 
 @dataclass(frozen=True)
@@ -214,9 +204,7 @@ def redemption_submit(
             for s in signature_list
         ]
     )
-    if voucher.partner_id is None:  # FY24: the partner is bound at the first redemption (MWS-NOM-04)
-        voucher.partner = partner
-        voucher.save(update_fields=["partner", "updated_at"])
+    voucher_bind_partner(voucher=voucher, partner=partner)  # FY24: bound at the first redemption (MWS-NOM-04)
     if voucher.status == VoucherStatus.OPEN:
         voucher_set_status(voucher=voucher, new=VoucherStatus.REDEEMING)
     audit_record(
@@ -232,69 +220,5 @@ def redemption_submit(
             "workload_users": per_workload,
             "sla_due_on": request.sla_due_on,
         },
-    )
-    return request
-
-
-def request_lock(*, request: RedemptionRequest) -> tuple[RedemptionRequest, Voucher]:
-    """Lock the request's voucher first, then re-read the request: one lock order everywhere."""
-    voucher = voucher_lock(voucher_id=request.voucher_id)
-    locked = RedemptionRequest.objects.select_for_update(of=("self",)).select_related("partner").get(pk=request.pk)
-    return locked, voucher
-
-
-def request_set_status(request: RedemptionRequest, new: str, *extra_fields: str) -> None:
-    check_transition(REQUEST_TRANSITIONS, what="request", current=request.status, new=new)
-    request.status = new
-    request.save(update_fields=["status", "updated_at", *extra_fields])
-
-
-@audited_refusals("redemption.verify_seats")
-@transaction.atomic
-def redemption_verify_seats(*, actor: Any, request: RedemptionRequest, users: int) -> RedemptionRequest:
-    """Microsoft records the deployed users it verified for a POE (CSO-USR-04)."""
-    access_require_role(actor, {Role.REVIEWER, Role.OPERATOR}, action="verify deployed seats")
-    users = whole_number(users, what="verified users")
-    request, _ = request_lock(request=request)
-    if request.kind != RequestKind.POE:
-        raise InvalidInput("seats are verified on a POE")
-    if request.status not in (RequestStatus.RECEIVED, RequestStatus.NEEDS_INFO):
-        raise InvalidInput(f"this POE is already {request.status}")
-    request.verified_users = users
-    request.save(update_fields=["verified_users", "updated_at"])
-    Decision.objects.create(
-        request=request,
-        outcome=Outcome.SEATS_VERIFIED,
-        reason=f"{users} users verified",
-        decided_at=dates.now(),
-        decided_by=actor,
-    )
-    audit_record(actor=actor, action="redemption.verify_seats", target=request, data={"users": users})
-    return request
-
-
-@audited_refusals("redemption.provide_info")
-@transaction.atomic
-def redemption_provide_info(*, actor: Any, request: RedemptionRequest, note: str) -> RedemptionRequest:
-    """The partner answers a reviewer's question; the SLA clock restarts where it paused (AMB-27)."""
-    access_partner_acting_for(actor, request.partner_id, action="answer a reviewer")
-    if not note.strip():
-        raise InvalidInput("say what information is provided")
-    request, voucher = request_lock(request=request)
-    on = dates.today()
-    params = params_for(program_code=voucher.offer.program.code, on=on)
-    paused = request.sla_paused_on or on
-    extra = dates.business_days_between(paused, on, params["business_day_calendar"])
-    request.sla_due_on = dates.add_business_days(request.sla_due_on, extra, params["business_day_calendar"])
-    request.sla_paused_on = None
-    request_set_status(request, RequestStatus.RECEIVED, "sla_due_on", "sla_paused_on")
-    Decision.objects.create(
-        request=request, outcome=Outcome.INFO_PROVIDED, reason=note, decided_at=dates.now(), decided_by=actor
-    )
-    audit_record(
-        actor=actor,
-        action="redemption.provide_info",
-        target=request,
-        data={"note": note, "sla_due_on": request.sla_due_on},
     )
     return request

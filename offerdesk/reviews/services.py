@@ -1,4 +1,5 @@
-"""The reviewer's decisions: approve (and schedule payment), reject with a reason, ask for information."""
+"""The review conversation: verify seats, approve (and schedule payment), reject with a reason, ask for
+information and hear the answer."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from offerdesk.accounts.access import access_require_role
+from offerdesk.accounts.access import access_partner_acting_for, access_require_role
 from offerdesk.accounts.models import Role
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.rules import evaluate_redemption
@@ -15,14 +16,16 @@ from offerdesk.catalogue.selectors import params_for
 from offerdesk.core import dates
 from offerdesk.core.errors import InvalidInput
 from offerdesk.core.money import format_usd
+from offerdesk.core.transitions import transition_apply
 from offerdesk.notifications.models import NoticeKind
 from offerdesk.notifications.services import notice_queue, outbox_deliver_on_commit
 from offerdesk.payouts.services import payment_for_approval
-from offerdesk.redemptions.models import RedemptionRequest, RequestKind, RequestStatus
-from offerdesk.redemptions.services import redemption_facts, request_lock, request_set_status
+from offerdesk.redemptions.lock_objects import request_lock
+from offerdesk.redemptions.models import REQUEST_TRANSITIONS, RedemptionRequest, RequestKind, RequestStatus
+from offerdesk.redemptions.services import redemption_facts, whole_number
 from offerdesk.vouchers.models import Voucher, VoucherStatus
 from offerdesk.vouchers.notices import voucher_context
-from offerdesk.vouchers.services import voucher_set_status
+from offerdesk.vouchers.services import voucher_release_partner, voucher_set_status
 
 from .models import Decision, Outcome
 
@@ -77,7 +80,7 @@ def review_approve(*, actor: Any, request: RedemptionRequest, reason: str = "") 
     )
     evaluate_redemption("approve", facts)
     request.decided_at = now
-    request_set_status(request, RequestStatus.APPROVED, "decided_at")
+    transition_apply(request, REQUEST_TRANSITIONS, RequestStatus.APPROVED, what="request", extra_fields=("decided_at",))
     Decision.objects.create(request=request, outcome=Outcome.APPROVED, reason=reason, decided_at=now, decided_by=actor)
     payment = payment_for_approval(request=request, voucher=voucher, params=params, approved_on=on)
     if request.kind == RequestKind.POE:
@@ -112,13 +115,12 @@ def review_reject(*, actor: Any, request: RedemptionRequest, reason: str) -> Red
     now = dates.now()
     _check_not_before_submission(request, dates.local_date(now))
     request.decided_at = now
-    request_set_status(request, RequestStatus.REJECTED, "decided_at")
+    transition_apply(request, REQUEST_TRANSITIONS, RequestStatus.REJECTED, what="request", extra_fields=("decided_at",))
     Decision.objects.create(request=request, outcome=Outcome.REJECTED, reason=reason, decided_at=now, decided_by=actor)
     live = voucher.requests.exclude(status__in=(RequestStatus.REJECTED, RequestStatus.WITHDRAWN))
     if not live.exists():
-        if voucher.offer.program.rulebook != "cso" and voucher.partner_id is not None:
-            voucher.partner = None  # nothing binds the voucher to this partner any more
-            voucher.save(update_fields=["partner", "updated_at"])
+        if voucher.offer.program.rulebook != "cso":
+            voucher_release_partner(voucher=voucher)  # nothing binds the voucher to this partner any more
         if voucher.status == VoucherStatus.REDEEMING:
             voucher_set_status(voucher=voucher, new=VoucherStatus.OPEN)
     audit_record(actor=actor, action="review.reject", target=request, data={"reason": reason})
@@ -137,10 +139,69 @@ def review_request_info(*, actor: Any, request: RedemptionRequest, question: str
     now = dates.now()
     _check_not_before_submission(request, dates.local_date(now))
     request.sla_paused_on = dates.local_date(now)
-    request_set_status(request, RequestStatus.NEEDS_INFO, "sla_paused_on")
+    transition_apply(
+        request, REQUEST_TRANSITIONS, RequestStatus.NEEDS_INFO, what="request", extra_fields=("sla_paused_on",)
+    )
     Decision.objects.create(
         request=request, outcome=Outcome.INFO_REQUESTED, reason=question, decided_at=now, decided_by=actor
     )
     audit_record(actor=actor, action="review.request_info", target=request, data={"question": question})
     _notify_partner(request, voucher, NoticeKind.INFO_REQUESTED, reason=question)
+    return request
+
+
+@audited_refusals("redemption.verify_seats")
+@transaction.atomic
+def review_verify_seats(*, actor: Any, request: RedemptionRequest, users: int) -> RedemptionRequest:
+    """Microsoft records the deployed users it verified for a POE (CSO-USR-04)."""
+    access_require_role(actor, {Role.REVIEWER, Role.OPERATOR}, action="verify deployed seats")
+    users = whole_number(users, what="verified users")
+    request, _ = request_lock(request=request)
+    if request.kind != RequestKind.POE:
+        raise InvalidInput("seats are verified on a POE")
+    if request.status not in (RequestStatus.RECEIVED, RequestStatus.NEEDS_INFO):
+        raise InvalidInput(f"this POE is already {request.status}")
+    request.verified_users = users
+    request.save(update_fields=["verified_users", "updated_at"])
+    Decision.objects.create(
+        request=request,
+        outcome=Outcome.SEATS_VERIFIED,
+        reason=f"{users} users verified",
+        decided_at=dates.now(),
+        decided_by=actor,
+    )
+    audit_record(actor=actor, action="redemption.verify_seats", target=request, data={"users": users})
+    return request
+
+
+@audited_refusals("redemption.provide_info")
+@transaction.atomic
+def review_provide_info(*, actor: Any, request: RedemptionRequest, note: str) -> RedemptionRequest:
+    """The partner answers a reviewer's question; the SLA clock restarts where it paused (AMB-27)."""
+    access_partner_acting_for(actor, request.partner_id, action="answer a reviewer")
+    if not note.strip():
+        raise InvalidInput("say what information is provided")
+    request, voucher = request_lock(request=request)
+    on = dates.today()
+    params = params_for(program_code=voucher.offer.program.code, on=on)
+    paused = request.sla_paused_on or on
+    extra = dates.business_days_between(paused, on, params["business_day_calendar"])
+    request.sla_due_on = dates.add_business_days(request.sla_due_on, extra, params["business_day_calendar"])
+    request.sla_paused_on = None
+    transition_apply(
+        request,
+        REQUEST_TRANSITIONS,
+        RequestStatus.RECEIVED,
+        what="request",
+        extra_fields=("sla_due_on", "sla_paused_on"),
+    )
+    Decision.objects.create(
+        request=request, outcome=Outcome.INFO_PROVIDED, reason=note, decided_at=dates.now(), decided_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="redemption.provide_info",
+        target=request,
+        data={"note": note, "sla_due_on": request.sla_due_on},
+    )
     return request

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from offerdesk.core.errors import NotFound
-from offerdesk.customers.models import Customer
 
-from .models import Voucher
+from .models import Referral, Voucher
 
 
 def voucher_lock(*, voucher_id: int) -> Voucher:
@@ -29,6 +28,10 @@ def vouchers_lock(*, voucher_ids: Iterable[int]) -> list[Voucher]:
     )
 
 
-def customer_lock(*, customer_id: int) -> None:
-    """Serialise nominations and issues for one customer (its one-voucher-per-family limit)."""
-    Customer.objects.select_for_update(of=("self",)).filter(pk=customer_id).first()
+def referral_lock(*, referral_id: int) -> Referral:
+    """Lock one referral (re-read with its nomination, customer and partner) before answering it."""
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("nomination__offer__program", "nomination__customer", "partner")
+        .get(pk=referral_id)
+    )

@@ -32,9 +32,8 @@ from offerdesk.redemptions.services import (
     SignatureInput,
     redemption_submit,
     redemption_template_id,
-    redemption_verify_seats,
 )
-from offerdesk.reviews.services import review_approve, review_reject
+from offerdesk.reviews.services import review_approve, review_reject, review_verify_seats
 from offerdesk.vouchers.models import Referral
 from offerdesk.vouchers.selectors import voucher_get, voucher_quote
 from offerdesk.vouchers.services import (
@@ -378,7 +377,7 @@ def submits(
 def verifies(world: World, users: str) -> None:
     request = world.last_request
     assert request is not None, "no POE was submitted"
-    world.act(None, lambda: redemption_verify_seats(actor=world.personas.reviewer, request=request, users=int(users)))
+    world.act(None, lambda: review_verify_seats(actor=world.personas.reviewer, request=request, users=int(users)))
 
 
 @step(parsers.re(r"the reviewer (?P<decision>approves|rejects) it on " + DATE))

@@ -21,7 +21,7 @@ from offerdesk.core.models import AppendOnlyError
 from offerdesk.payouts.models import ExchangeRate, Payment
 from offerdesk.payouts.selectors import exchange_rate_on, partner_owed
 from offerdesk.payouts.services import exchange_rate_set, payable_date
-from offerdesk.redemptions.services import redemption_verify_seats
+from offerdesk.reviews.services import review_verify_seats
 from offerdesk.vouchers.models import Voucher
 from tests.factories import (
     Cast,
@@ -99,7 +99,7 @@ def test_cso_pays_for_the_least_of_the_user_figures(cast: Cast) -> None:
     approved_sow(cast, voucher=voucher, submitted="2023-10-02", approved="2023-10-04")
     poe = cso_poe(actor=cast.pat, voucher=voucher, partner=cast.fabrikam, when="2024-01-10", users=2600)
     with on("2024-01-11"):
-        redemption_verify_seats(actor=cast.reviewer, request=poe, users=2600)
+        review_verify_seats(actor=cast.reviewer, request=poe, users=2600)
     approve(cast, poe, when="2024-01-12")
     # Then 2,000 users are paid: $30,000.00, due 2024-03-16, in one payment
     assert owed(cast.fabrikam) == [(Decimal("30000.00"), dt.date(2024, 3, 16))]

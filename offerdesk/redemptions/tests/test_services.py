@@ -1,4 +1,4 @@
-"""Submitting SOW and POE requests, verifying seats and answering a reviewer, through the services."""
+"""Submitting SOW and POE requests, through the services."""
 
 from __future__ import annotations
 
@@ -8,22 +8,18 @@ from typing import Any
 
 import pytest
 
-from offerdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied, RuleViolation
+from offerdesk.core.errors import InvalidInput, PermissionDenied, RuleViolation
 from offerdesk.customers.services import company_group_get_or_create
 from offerdesk.redemptions.models import RedemptionRequest, RequestStatus
 from offerdesk.redemptions.services import (
     SignatureInput,
-    redemption_provide_info,
     redemption_submit,
     redemption_template_id,
-    redemption_verify_seats,
 )
-from offerdesk.reviews.models import Decision, Outcome
 from offerdesk.reviews.services import review_reject
 from offerdesk.vouchers.models import Voucher, VoucherStatus
 from tests.factories import (
     Cast,
-    approve,
     approved_sow,
     audit_events,
     cso_poe,
@@ -374,61 +370,3 @@ def test_a_cancelled_voucher_takes_no_request(cast: Cast, dep: Voucher) -> None:
     with pytest.raises(RuleViolation) as raised:
         submit(actor=cast.pat, voucher=dep, partner=cast.fabrikam, kind="SOW", when="2023-10-10")
     assert raised.value.rules == ("MWS-RED-01",)
-
-
-# ====================================================================================== verification
-
-
-def test_verified_seats_are_recorded_on_a_poe(cast: Cast, cso: Voucher) -> None:
-    approved_sow(cast, voucher=cso, submitted="2023-10-02", approved="2023-10-05")
-    poe = cso_poe(actor=cast.pat, voucher=cso, partner=cast.fabrikam, when="2024-01-10", users=1200)
-    with on("2024-01-11"):
-        redemption_verify_seats(actor=cast.reviewer, request=poe, users=1100)
-    poe.refresh_from_db()
-    assert poe.verified_users == 1100
-    assert Decision.objects.get(request=poe).outcome == Outcome.SEATS_VERIFIED
-    assert audit_events("redemption.verify_seats", "done")[0].data == {"users": 1100}
-
-
-@pytest.mark.parametrize("users", [-1, "11.5", "many", 11.5, True])
-def test_verified_seats_are_a_whole_number(cast: Cast, cso: Voucher, users: Any) -> None:
-    approved_sow(cast, voucher=cso, submitted="2023-10-02", approved="2023-10-05")
-    poe = cso_poe(actor=cast.pat, voucher=cso, partner=cast.fabrikam, when="2024-01-10")
-    before = snapshot()
-    with on("2024-01-11"), pytest.raises(InvalidInput, match="whole number"):
-        redemption_verify_seats(actor=cast.reviewer, request=poe, users=users)
-    assert snapshot() == before
-    assert len(audit_events("redemption.verify_seats", "refused")) == 1
-
-
-def test_seats_are_verified_only_on_an_open_poe_by_microsoft(cast: Cast, cso: Voucher) -> None:
-    sow = submit(actor=cast.pat, voucher=cso, partner=cast.fabrikam, kind="SOW", when="2023-10-02")
-    with on("2023-10-03"):
-        with pytest.raises(InvalidInput, match="seats are verified on a POE"):
-            redemption_verify_seats(actor=cast.reviewer, request=sow, users=500)
-        with pytest.raises(PermissionDenied):
-            redemption_verify_seats(actor=cast.pat, request=sow, users=500)
-    approve(cast, sow, when="2023-10-04")
-    poe = cso_poe(actor=cast.pat, voucher=cso, partner=cast.fabrikam, when="2024-01-10")
-    approve(cast, poe, when="2024-01-11")
-    with on("2024-01-12"), pytest.raises(InvalidInput, match="already approved"):
-        redemption_verify_seats(actor=cast.reviewer, request=poe, users=500)
-
-
-# ==================================================================================== answering info
-
-
-def test_only_the_requests_partner_answers_and_only_when_asked(cast: Cast, cso: Voucher) -> None:
-    sow = submit(actor=cast.pat, voucher=cso, partner=cast.fabrikam, kind="SOW", when="2023-10-02")
-    before = snapshot()
-    with on("2023-10-03"):
-        # Given no question was asked: answering is an illegal move
-        with pytest.raises(IllegalTransition, match="from received to received"):
-            redemption_provide_info(actor=cast.pat, request=sow, note="here it is")
-        with pytest.raises(InvalidInput, match="say what information"):
-            redemption_provide_info(actor=cast.pat, request=sow, note=" ")
-        with pytest.raises(PermissionDenied, match="only answer a reviewer for its own partner"):
-            redemption_provide_info(actor=cast.nico, request=sow, note="not mine")
-    assert snapshot() == before
-    assert len(audit_events("redemption.provide_info", "refused")) == 2
-    assert len(audit_events("redemption.provide_info", "denied")) == 1

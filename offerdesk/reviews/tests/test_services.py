@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import time_machine
@@ -13,9 +14,14 @@ from offerdesk.daily import daily
 from offerdesk.notifications.models import NoticeKind, OutboxMessage
 from offerdesk.payouts.models import Payment
 from offerdesk.redemptions.models import RequestStatus
-from offerdesk.redemptions.services import redemption_provide_info, redemption_verify_seats
 from offerdesk.reviews.models import Decision, Outcome
-from offerdesk.reviews.services import review_approve, review_reject, review_request_info
+from offerdesk.reviews.services import (
+    review_approve,
+    review_provide_info,
+    review_reject,
+    review_request_info,
+    review_verify_seats,
+)
 from offerdesk.vouchers.models import Voucher, VoucherStatus
 from tests.factories import (
     Cast,
@@ -51,7 +57,7 @@ def test_approving_a_cso_poe_pays_once_and_completes_the_voucher(cast: Cast, cso
     approved_sow(cast, voucher=cso, submitted="2023-10-02", approved="2023-10-04")
     poe = cso_poe(actor=cast.pat, voucher=cso, partner=cast.fabrikam, when="2024-01-10", users=1200)
     with on("2024-01-11"):
-        redemption_verify_seats(actor=cast.reviewer, request=poe, users=1100)
+        review_verify_seats(actor=cast.reviewer, request=poe, users=1100)
     approve(cast, poe, when="2024-01-12")
     # Then one payment of $16,500.00 is due 45 days after the end of January (AT-C21)
     [payment] = Payment.objects.all()
@@ -85,7 +91,7 @@ def test_a_cso_request_is_approved_by_the_expiry_date(cast: Cast, cso: Voucher, 
     approved_sow(cast, voucher=cso, submitted="2023-10-02", approved="2023-10-04")
     poe = cso_poe(actor=cast.pat, voucher=cso, partner=cast.fabrikam, when="2024-02-27", users=500)
     with on("2024-02-27"):
-        redemption_verify_seats(actor=cast.reviewer, request=poe, users=500)
+        review_verify_seats(actor=cast.reviewer, request=poe, users=500)
     with on("2024-02-28"):
         daily(on=dt.date(2024, 2, 28))  # the voucher expires on its expiry date
     before = snapshot()
@@ -119,7 +125,7 @@ def test_a_poe_with_too_few_verified_users_cannot_be_approved(cast: Cast, cso: V
     approved_sow(cast, voucher=cso, submitted="2023-10-02", approved="2023-10-04")
     poe = cso_poe(actor=cast.pat, voucher=cso, partner=cast.fabrikam, when="2024-01-10")
     with on("2024-01-11"):
-        redemption_verify_seats(actor=cast.reviewer, request=poe, users=200)
+        review_verify_seats(actor=cast.reviewer, request=poe, users=200)
     before = snapshot()
     with pytest.raises(RuleViolation) as raised:
         approve(cast, poe, when="2024-01-12")
@@ -192,7 +198,7 @@ def test_asking_for_information_pauses_the_clock_until_the_partner_answers(cast:
         approve(cast, sow, when="2024-03-06")
     # When Fabrikam answers on Friday 03-08 (three business days paused: Wed, Thu, Fri)
     with on("2024-03-08"):
-        redemption_provide_info(actor=cast.pat, request=sow, note="Exchange and Teams")
+        review_provide_info(actor=cast.pat, request=sow, note="Exchange and Teams")
     # Then the due date moves three business days, to Monday 03-11, and the clock runs again
     sow.refresh_from_db()
     assert (sow.status, sow.sla_due_on, sow.sla_paused_on) == (
@@ -215,7 +221,7 @@ def test_an_answer_the_same_day_does_not_move_the_due_date(cast: Cast, dep: Vouc
     assert sow.sla_due_on == dt.date(2024, 3, 7)
     with on("2024-03-05"):
         review_request_info(actor=cast.reviewer, request=sow, question="SOW value?")
-        redemption_provide_info(actor=cast.pat, request=sow, note="$60,000")
+        review_provide_info(actor=cast.pat, request=sow, note="$60,000")
     sow.refresh_from_db()
     assert sow.sla_due_on == dt.date(2024, 3, 7)
 
@@ -231,7 +237,7 @@ def test_a_pause_over_a_weekend_and_a_holiday_counts_only_business_days(cast: Ca
     with on("2024-07-03"):
         review_request_info(actor=cast.reviewer, request=sow, question="?")
     with on("2024-07-08"):
-        redemption_provide_info(actor=cast.pat, request=sow, note="!")
+        review_provide_info(actor=cast.pat, request=sow, note="!")
     # Then the due date moves two business days, to Tuesday 07-09
     sow.refresh_from_db()
     assert sow.sla_due_on == dt.date(2024, 7, 9)
@@ -258,3 +264,61 @@ def test_a_request_waiting_for_information_may_be_rejected(cast: Cast, dep: Vouc
         review_reject(actor=cast.reviewer, request=sow, reason="no answer")
     sow.refresh_from_db()
     assert sow.status == RequestStatus.REJECTED
+
+
+# ====================================================================================== verification
+
+
+def test_verified_seats_are_recorded_on_a_poe(cast: Cast, cso: Voucher) -> None:
+    approved_sow(cast, voucher=cso, submitted="2023-10-02", approved="2023-10-05")
+    poe = cso_poe(actor=cast.pat, voucher=cso, partner=cast.fabrikam, when="2024-01-10", users=1200)
+    with on("2024-01-11"):
+        review_verify_seats(actor=cast.reviewer, request=poe, users=1100)
+    poe.refresh_from_db()
+    assert poe.verified_users == 1100
+    assert Decision.objects.get(request=poe).outcome == Outcome.SEATS_VERIFIED
+    assert audit_events("redemption.verify_seats", "done")[0].data == {"users": 1100}
+
+
+@pytest.mark.parametrize("users", [-1, "11.5", "many", 11.5, True])
+def test_verified_seats_are_a_whole_number(cast: Cast, cso: Voucher, users: Any) -> None:
+    approved_sow(cast, voucher=cso, submitted="2023-10-02", approved="2023-10-05")
+    poe = cso_poe(actor=cast.pat, voucher=cso, partner=cast.fabrikam, when="2024-01-10")
+    before = snapshot()
+    with on("2024-01-11"), pytest.raises(InvalidInput, match="whole number"):
+        review_verify_seats(actor=cast.reviewer, request=poe, users=users)
+    assert snapshot() == before
+    assert len(audit_events("redemption.verify_seats", "refused")) == 1
+
+
+def test_seats_are_verified_only_on_an_open_poe_by_microsoft(cast: Cast, cso: Voucher) -> None:
+    sow = submit(actor=cast.pat, voucher=cso, partner=cast.fabrikam, kind="SOW", when="2023-10-02")
+    with on("2023-10-03"):
+        with pytest.raises(InvalidInput, match="seats are verified on a POE"):
+            review_verify_seats(actor=cast.reviewer, request=sow, users=500)
+        with pytest.raises(PermissionDenied):
+            review_verify_seats(actor=cast.pat, request=sow, users=500)
+    approve(cast, sow, when="2023-10-04")
+    poe = cso_poe(actor=cast.pat, voucher=cso, partner=cast.fabrikam, when="2024-01-10")
+    approve(cast, poe, when="2024-01-11")
+    with on("2024-01-12"), pytest.raises(InvalidInput, match="already approved"):
+        review_verify_seats(actor=cast.reviewer, request=poe, users=500)
+
+
+# ==================================================================================== answering info
+
+
+def test_only_the_requests_partner_answers_and_only_when_asked(cast: Cast, cso: Voucher) -> None:
+    sow = submit(actor=cast.pat, voucher=cso, partner=cast.fabrikam, kind="SOW", when="2023-10-02")
+    before = snapshot()
+    with on("2023-10-03"):
+        # Given no question was asked: answering is an illegal move
+        with pytest.raises(IllegalTransition, match="from received to received"):
+            review_provide_info(actor=cast.pat, request=sow, note="here it is")
+        with pytest.raises(InvalidInput, match="say what information"):
+            review_provide_info(actor=cast.pat, request=sow, note=" ")
+        with pytest.raises(PermissionDenied, match="only answer a reviewer for its own partner"):
+            review_provide_info(actor=cast.nico, request=sow, note="not mine")
+    assert snapshot() == before
+    assert len(audit_events("redemption.provide_info", "refused")) == 2
+    assert len(audit_events("redemption.provide_info", "denied")) == 1

@@ -1,0 +1,78 @@
+"""Nominating a customer for an offer; a CSO nomination refers it to its mapped partner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from offerdesk.accounts.access import MICROSOFT_ROLES, access_require_role
+from offerdesk.audit.services import audit_record, audited_refusals
+from offerdesk.catalogue.models import Offer
+from offerdesk.catalogue.rules import evaluate
+from offerdesk.catalogue.selectors import params_for
+from offerdesk.core import dates
+from offerdesk.core.errors import InvalidInput
+from offerdesk.customers.lock_objects import customer_lock
+from offerdesk.customers.models import Customer
+from offerdesk.notifications.models import NoticeKind
+from offerdesk.notifications.services import notice_queue, outbox_deliver_on_commit
+from offerdesk.partners.models import Partner
+
+from ..models import Nomination, NominationStatus, Referral
+from ..selectors import situation_for
+
+
+def _nomination_rules(offer: Offer) -> tuple[str, ...]:
+    return ("CSO-NOM-01",) if offer.program.rulebook == "cso" else ("MWS-NOM-01",)
+
+
+@audited_refusals("nomination.create")
+@transaction.atomic
+def nomination_create(*, actor: Any, customer: Customer, offer: Offer, partner: Partner | None = None) -> Nomination:
+    """Microsoft nominates a customer for an offer; a CSO nomination maps one partner and refers it."""
+    access_require_role(actor, MICROSOFT_ROLES, action="nominate customers", rules=_nomination_rules(offer))
+    customer_lock(customer_id=customer.pk)
+    now = dates.now()
+    on = dates.local_date(now)
+    is_cso = offer.program.rulebook == "cso"
+    if not is_cso and partner is not None:
+        raise InvalidInput("FY24 nominations name no partner: the customer chooses one at redemption (MWS-NOM-04)")
+    evaluate("nominate", situation_for(customer=customer, offer=offer, on=on, partner=partner))
+    if Nomination.objects.filter(customer=customer, offer=offer, status=NominationStatus.ACTIVE).exists():
+        raise InvalidInput(f"{customer.name} already has an open nomination for the {offer.name}")
+    nomination = Nomination.objects.create(
+        customer=customer, offer=offer, partner=partner, nominated_at=now, nominated_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="nomination.create",
+        target=nomination,
+        data={"offer": offer.code, "tpid": customer.tpid, "partner": partner.name if partner else None},
+    )
+    if is_cso:
+        assert partner is not None
+        params = params_for(program_code=offer.program.code, on=on)
+        referral = Referral.objects.create(
+            nomination=nomination,
+            partner=partner,
+            notified_on=on,
+            respond_by=on + dt.timedelta(days=params["cso.intent_days"]),
+        )
+        notice_queue(
+            kind=NoticeKind.REFERRAL,
+            to=[partner.primary_contact],
+            cc=[partner.program_manager],
+            target=referral,
+            context={
+                "program_name": offer.program.name,
+                "offer_name": offer.name,
+                "partner_name": partner.name,
+                "customer_name": customer.name,
+                "tpid": customer.tpid,
+                "respond_by": referral.respond_by.isoformat(),
+            },
+        )
+        outbox_deliver_on_commit()
+    return nomination
