@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
 class Role(models.TextChoices):
+    """What a user does; partner and customer users are outsiders, everyone else works for Microsoft."""
+
     SELLER = "seller", "Field seller"
     OPERATOR = "operator", "Program operator"
     REVIEWER = "reviewer", "Reviewer"
@@ -15,6 +18,9 @@ class Role(models.TextChoices):
     PARTNER = "partner", "Partner user"
     CUSTOMER = "customer", "Customer user"
     AUDITOR = "auditor", "Auditor"
+
+
+TENANT_ROLES = (Role.PARTNER, Role.CUSTOMER)
 
 
 class User(AbstractUser):
@@ -27,6 +33,8 @@ class User(AbstractUser):
     customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
+    # The explicit link an FPM's scope follows; `Partner.program_manager` is only the e-mail copied on notices.
+    managed_partners = models.ManyToManyField("partners.Partner", blank=True, related_name="fpm_users")
 
     class Meta:
         constraints = [
@@ -38,7 +46,19 @@ class User(AbstractUser):
                 name="customer_user_has_customer",
                 condition=~models.Q(role="customer") | models.Q(customer__isnull=False),
             ),
+            # A tenant's user never reaches the admin or bypasses a scope, whatever a form or a script says.
+            models.CheckConstraint(
+                name="tenant_user_is_never_staff",
+                condition=~models.Q(role__in=TENANT_ROLES) | models.Q(is_staff=False, is_superuser=False),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.username} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role in TENANT_ROLES and (self.is_staff or self.is_superuser):
+            raise ValidationError(
+                {"is_staff": f"a {self.get_role_display().lower()} can never be staff or a superuser"}
+            )

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from offerdesk.accounts.access import access_require_role
-from offerdesk.accounts.models import Role
+from offerdesk.accounts.models import Role, User
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.core.errors import InvalidInput
 from offerdesk.customers.models import CompanyGroup
@@ -61,4 +61,16 @@ def partner_create(
             "group": company_group.name if company_group else None,
         },
     )
+    return partner
+
+
+@audited_refusals("partner.assign_fpm")
+@transaction.atomic
+def partner_assign_fpm(*, actor: User | None, partner: Partner, fpm: User) -> Partner:
+    """Link a FastTrack program manager to a partner it manages: the FPM's read scope follows this link."""
+    access_require_role(actor, {Role.OPERATOR}, action="assign a partner's FPM")
+    if fpm.role != Role.FPM:
+        raise InvalidInput(f"{fpm.username} is a {fpm.get_role_display().lower()}, not a FastTrack program manager")
+    fpm.managed_partners.add(partner)
+    audit_record(actor=actor, action="partner.assign_fpm", target=partner, data={"fpm": fpm.username})
     return partner
