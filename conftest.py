@@ -11,7 +11,7 @@ from tests.factories import Cast, cso_customer, cso_voucher, customer, make_cast
 @pytest.fixture
 def cast(db: None) -> Cast:
     """The named cast: mira sells, omar operates, rita reviews, fiona runs finance, aude audits,
-    pat works for Fabrikam and nico for Northwind."""
+    pat and paula work for Fabrikam and nico for Northwind; fran is Fabrikam's FPM, felix Northwind's."""
     return make_cast()
 
 

@@ -20,7 +20,7 @@ from offerdesk.customers import services as customer_services
 from offerdesk.customers.models import CompanyGroup, Customer
 from offerdesk.daily import daily
 from offerdesk.partners.models import FrpStatus, Partner
-from offerdesk.partners.services import partner_create
+from offerdesk.partners.services import partner_assign_fpm, partner_create
 from offerdesk.payouts.models import Payment
 from offerdesk.payouts.services import exchange_rate_set
 from offerdesk.redemptions.models import RedemptionRequest
@@ -37,7 +37,7 @@ from offerdesk.reviews.services import (
     review_verify_seats,
 )
 from offerdesk.vouchers.models import Referral, ReferralStatus, Voucher, VoucherStatus
-from offerdesk.vouchers.selectors import voucher_get
+from offerdesk.vouchers.selectors import voucher_latest_unscoped
 from offerdesk.vouchers.services import (
     deal_record,
     nomination_create,
@@ -111,7 +111,7 @@ STAFF = [
     DemoLogin("operator", Role.OPERATOR),
     DemoLogin("reviewer", Role.REVIEWER),
     DemoLogin("finance", Role.FINANCE),
-    DemoLogin("fpm", Role.FPM, "partners whose FPM is fpm@offerdesk.example"),
+    DemoLogin("fpm", Role.FPM, "the partners it manages: all of them"),
     DemoLogin("auditor", Role.AUDITOR),
 ]
 
@@ -576,6 +576,7 @@ class _Story:
                 frp_status=spec.status,
             )
             self.partners[spec.name] = partner
+            partner_assign_fpm(actor=operator, partner=partner, fpm=self.staff[Role.FPM])
             self.partner_users[spec.name] = _user(
                 username=spec.username, role=Role.PARTNER, email=spec.contact, partner=partner
             )
@@ -676,7 +677,7 @@ class _Story:
         )
 
     def _voucher(self, customer: str, offer: str) -> Voucher:
-        return voucher_get(customer=self.customers[customer], offer=offer_get(name_or_code=offer))
+        return voucher_latest_unscoped(customer=self.customers[customer], offer=offer_get(name_or_code=offer))
 
     def submit(
         self,

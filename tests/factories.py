@@ -2,7 +2,8 @@
 
 Every factory runs its services under `offerdesk.core.dates.clock_at`, so what it builds carries the
 dates the test asked for. The named cast: mira sells, omar operates the program, rita reviews, fiona
-runs finance, aude audits; pat works for the partner Fabrikam and nico for the partner Northwind.
+runs finance, aude audits; pat and paula work for the partner Fabrikam and nico for the partner Northwind;
+fran is Fabrikam's FPM and felix Northwind's.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from offerdesk.core.dates import clock_at, local_moment
 from offerdesk.customers import services as customers
 from offerdesk.customers.models import CompanyGroup, Customer
 from offerdesk.partners.models import FrpStatus, Partner
-from offerdesk.partners.services import partner_create
+from offerdesk.partners.services import partner_assign_fpm, partner_create
 from offerdesk.redemptions.models import RedemptionRequest
 from offerdesk.redemptions.services import SignatureInput, redemption_submit, redemption_template_id
 from offerdesk.reviews.services import review_approve
@@ -104,6 +105,9 @@ class Cast:
     northwind: Partner
     pat: User  # works for Fabrikam
     nico: User  # works for Northwind
+    paula: User  # pat's colleague at Fabrikam
+    fran: User  # the FPM who manages Fabrikam
+    felix: User  # the FPM who manages Northwind
 
 
 def staff_user(username: str, role: str) -> User:
@@ -114,6 +118,23 @@ def partner_user(partner: Partner, username: str) -> User:
     """A person who signs in for a partner."""
     return User.objects.create_user(
         username=username, email=f"{username}@partner.example", role=Role.PARTNER, partner=partner
+    )
+
+
+def fpm_user(operator: User, username: str, *partners: Partner) -> User:
+    """A FastTrack program manager the operator links to the partners it manages, under the e-mail they copy."""
+    email = partners[0].program_manager if partners else f"{username}@fasttrack.example"
+    user = User.objects.create_user(username=username, email=email, role=Role.FPM)
+    with on(SETUP_DAY):
+        for managed in partners:
+            partner_assign_fpm(actor=operator, partner=managed, fpm=user)
+    return user
+
+
+def customer_user(customer: Customer, username: str, email: str | None = None) -> User:
+    """A person who signs in for a customer."""
+    return User.objects.create_user(
+        username=username, email=email or f"{username}@customer.example", role=Role.CUSTOMER, customer=customer
     )
 
 
@@ -166,6 +187,9 @@ def make_cast(personas: Any | None = None) -> Cast:
         northwind=northwind,
         pat=partner_user(fabrikam, "pat"),
         nico=partner_user(northwind, "nico"),
+        paula=partner_user(fabrikam, "paula"),
+        fran=fpm_user(operator, "fran", fabrikam),
+        felix=fpm_user(operator, "felix", northwind),
     )
 
 

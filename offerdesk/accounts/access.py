@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, Q, QuerySet
 
-from offerdesk.core.errors import PermissionDenied
+import offerdesk.core.lookups  # noqa: F401  (registers `__has_element` for the notice scope)
+from offerdesk.core.errors import NotFound, PermissionDenied
 
 from .models import Role
 
@@ -39,15 +42,125 @@ def access_partner_acting_for(user: User | None, partner_id: int, *, action: str
         raise PermissionDenied(f"a {user.get_role_display().lower()} may not {action}")
 
 
+# ------------------------------------------------------------------------------------- read scopes
+# Each scope is a Q over its own model: what the user may read. Outside it, an object is not found,
+# never forbidden (ADR 0010). Who sees what is tabled in docs/adr/0010-not-found-rather-than-forbidden.md.
+
+NOTHING = Q(pk__in=[])
+PAYMENT_ROLES = STAFF_ROLES - {Role.SELLER}  # a field seller has no business with the partners' ledger
+AUDIT_ROLES = frozenset({Role.OPERATOR, Role.AUDITOR})  # everyone else reads only their own steps
+
+PartnerPath = str | Callable[[Callable[[str], Q]], Q] | None
+
+
+def _partners_of(user: User) -> Callable[[str], Q]:
+    """`of(path)`: the Q that the partner at `path` ("" for the partner itself) is one the user acts for."""
+
+    def of(path: str) -> Q:
+        if user.role == Role.PARTNER:
+            return Q(**{path or "pk": user.partner_id})
+        return Q(**{f"{path}__fpm_users" if path else "fpm_users": user.pk})
+
+    return of
+
+
+def _tenant_scope(user: User, *, partner: PartnerPath, customer: str | None, staff: frozenset[str] = STAFF_ROLES) -> Q:
+    """Staff (of the given roles) see all; a partner user what `partner` leads to for its partner, an FPM
+    the same for every partner it manages; a customer user what `customer` leads to for its customer."""
+    if user.is_superuser or user.role in staff:
+        return Q()
+    if user.role in (Role.PARTNER, Role.FPM) and partner is not None:
+        of = _partners_of(user)
+        return of(partner) if isinstance(partner, str) else partner(of)
+    if user.role == Role.CUSTOMER and customer is not None:
+        return Q(**{customer: user.customer_id})
+    return NOTHING
+
+
 def access_voucher_scope(user: User) -> Q:
-    """The vouchers a user may see: staff all; a partner its own (bound or mapped); a customer its own;
-    an FPM those of the partners it manages. Anything else is not found, never forbidden."""
+    """A partner sees a voucher bound to it, or left unbound after its own request was refused (it may
+    submit again); once another partner binds it, that partner's work on it is none of its business."""
+    return _tenant_scope(
+        user,
+        partner=lambda of: of("partner") | (Q(partner__isnull=True) & of("requests__partner")),
+        customer="customer",
+    )
+
+
+def access_nomination_scope(user: User) -> Q:
+    """Nominations are Microsoft's (AMB-10); a partner sees those mapped to it, the customer none."""
+    return _tenant_scope(user, partner="partner", customer=None)
+
+
+def access_referral_scope(user: User) -> Q:
+    """A referral is presented to one partner; the customer is not a party to it."""
+    return _tenant_scope(user, partner="partner", customer=None)
+
+
+def access_deal_scope(user: User) -> Q:
+    """A deal is the customer's own purchase as Microsoft recorded it; no partner sees its value."""
+    return _tenant_scope(user, partner=None, customer="customer")
+
+
+def access_request_scope(user: User) -> Q:
+    """A partner sees its own requests, whoever holds the voucher now; the customer those on its vouchers."""
+    return _tenant_scope(user, partner="partner", customer="voucher__customer")
+
+
+def access_decision_scope(user: User) -> Q:
+    """The review conversation is between Microsoft and the requesting partner."""
+    return _tenant_scope(user, partner="request__partner", customer=None)
+
+
+def access_document_scope(user: User) -> Q:
+    """A request's signed document, as its `Signature` rows: the partner that sent it, the customer that signed it."""
+    return _tenant_scope(user, partner="request__partner", customer="request__voucher__customer")
+
+
+def access_payment_scope(user: User) -> Q:
+    """The ledger: what a partner is owed is its own; sellers and customers do not see it."""
+    return _tenant_scope(user, partner="partner", customer=None, staff=PAYMENT_ROLES)
+
+
+def access_customer_scope(user: User) -> Q:
+    """A customer sees itself; a partner the customers whose vouchers or referrals it holds."""
+    return _tenant_scope(user, partner=lambda of: of("vouchers__partner") | of("nominations__partner"), customer="pk")
+
+
+def access_partner_scope(user: User) -> Q:
+    """A partner sees itself; an FPM the partners it manages; a customer the partners bound to its vouchers."""
+    return _tenant_scope(user, partner="", customer="vouchers__customer")
+
+
+def access_audit_event_scope(user: User) -> Q:
+    """Operators and auditors read the whole trail; everyone else their own steps, and a tenant's users
+    (or their FPM) the steps of the tenant's other users too."""
+    scope = _tenant_scope(user, partner="actor__partner", customer="actor__customer", staff=AUDIT_ROLES)
+    # An empty Q (everything) would vanish from an OR: only add one's own steps to a narrower scope.
+    return scope | Q(actor_id=user.pk) if scope else scope
+
+
+def access_notice_scope(user: User) -> Q:
+    """Staff see the whole outbox; anyone else the notices addressed or copied to their own e-mail."""
     if user.is_superuser or user.role in STAFF_ROLES:
         return Q()
-    if user.role == Role.PARTNER:
-        return Q(partner_id=user.partner_id) | Q(requests__partner_id=user.partner_id)
-    if user.role == Role.CUSTOMER:
-        return Q(customer_id=user.customer_id)
-    if user.role == Role.FPM and user.email:
-        return Q(partner__program_manager__iexact=user.email)
-    return Q(pk__in=[])
+    if not user.email:
+        return NOTHING
+    return Q(to__has_element=user.email) | Q(cc__has_element=user.email)
+
+
+def access_scoped[M: Model](queryset: QuerySet[M], scope: Q) -> QuerySet[M]:
+    """The queryset narrowed to a scope, each row once however many related rows let the user in."""
+    return queryset.filter(pk__in=queryset.model._default_manager.filter(scope).values("pk"))
+
+
+def access_get[M: Model](queryset: QuerySet[M], *, what: str, **key: object) -> M:
+    """The one object of a scoped queryset with that key; absent, outside the scope or a malformed key
+    alike, it is simply not found."""
+    try:
+        found = queryset.filter(**key).first()
+    except (ValueError, TypeError, DjangoValidationError):
+        found = None
+    if found is None:
+        raise NotFound(f"no {what} {next(iter(key.values()), '')}")
+    return found

@@ -6,6 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
+from offerdesk.accounts.access import access_get, access_payment_scope, access_scoped
+from offerdesk.accounts.models import User
 from offerdesk.core.money import quantize
 from offerdesk.partners.models import Partner
 
@@ -56,3 +60,15 @@ def partner_owed(*, partner: Partner) -> list[OwedLine]:
             )
         )
     return lines
+
+
+def payment_list(*, user: User) -> QuerySet[Payment]:
+    """The ledger entries the user may see, by payable date."""
+    return access_scoped(
+        Payment.objects.select_related("voucher__customer", "request", "partner"), access_payment_scope(user)
+    )
+
+
+def payment_get_for(*, user: User, key: int) -> Payment:
+    """One ledger entry, if the user may see it."""
+    return access_get(payment_list(user=user), what="payment", pk=key)

@@ -7,7 +7,14 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from offerdesk.accounts.access import access_voucher_scope
+from offerdesk.accounts.access import (
+    access_deal_scope,
+    access_get,
+    access_nomination_scope,
+    access_referral_scope,
+    access_scoped,
+    access_voucher_scope,
+)
 from offerdesk.accounts.models import User
 from offerdesk.catalogue.models import Offer
 from offerdesk.catalogue.rules import Quote, Situation
@@ -64,14 +71,15 @@ def deal_facts(*, deal: Deal) -> DealFacts:
     )
 
 
-def deal_latest(*, customer: Customer) -> Deal | None:
-    """The customer's most recently recorded deal: vouchers are issued against it."""
+def deal_latest_for_rules(*, customer: Customer) -> Deal | None:
+    """The customer's most recently recorded deal, for the rules and services (unscoped: never show it)."""
     return Deal.objects.filter(customer=customer).order_by("-recorded_at", "-id").first()
 
 
-def nomination_latest(
+def nomination_latest_for_rules(
     *, customer: Customer, offer: Offer, statuses: tuple[str, ...] | None = None
 ) -> Nomination | None:
+    """The customer's newest nomination for an offer, for the rules and services (unscoped: never show it)."""
     qs = Nomination.objects.filter(customer=customer, offer=offer)
     if statuses:
         qs = qs.filter(status__in=statuses)
@@ -112,7 +120,7 @@ def voucher_quote(*, customer: Customer, offer: Offer, on: dt.date | None = None
     """Which cap the customer would get under the offer if issued on `on`, and every reason why not."""
     on = on or dates.today()
     if offer.program.rulebook == "cso":
-        nomination = nomination_latest(customer=customer, offer=offer, statuses=(NominationStatus.ACTIVE,))
+        nomination = nomination_latest_for_rules(customer=customer, offer=offer, statuses=(NominationStatus.ACTIVE,))
         referral = getattr(nomination, "referral", None) if nomination else None
         return rules_quote(
             situation_for(
@@ -124,14 +132,17 @@ def voucher_quote(*, customer: Customer, offer: Offer, on: dt.date | None = None
                 respond_by=referral.respond_by if referral else None,
             )
         )
-    nomination = nomination_latest(customer=customer, offer=offer)
+    nomination = nomination_latest_for_rules(customer=customer, offer=offer)
     return rules_quote(
-        situation_for(customer=customer, offer=offer, on=on, nomination=nomination, deal=deal_latest(customer=customer))
+        situation_for(
+            customer=customer, offer=offer, on=on, nomination=nomination, deal=deal_latest_for_rules(customer=customer)
+        )
     )
 
 
-def voucher_get(*, customer: Customer, offer: Offer) -> Voucher:
-    """The customer's voucher of an offer (the newest one, if a limit was released)."""
+def voucher_latest_unscoped(*, customer: Customer, offer: Offer) -> Voucher:
+    """The customer's newest voucher of an offer, whoever asks: for tests, the demo and scripts, never a
+    screen (a screen reads `voucher_get_for`)."""
     voucher = (
         Voucher.objects.filter(customer=customer, offer=offer)
         .select_related("offer", "customer", "partner")
@@ -143,34 +154,53 @@ def voucher_get(*, customer: Customer, offer: Offer) -> Voucher:
     return voucher
 
 
-def referral_pending(*, customer: Customer, offer: Offer, partner: Partner) -> Referral:
-    referral = (
-        Referral.objects.filter(nomination__customer=customer, nomination__offer=offer, partner=partner)
-        .select_related("nomination")
-        .order_by("-notified_on", "-id")
-        .first()
-    )
-    if referral is None:
-        raise NotFound(f"{partner.name} has no referral of {customer.name}")
-    return referral
-
-
 def voucher_list(*, user: User, statuses: tuple[str, ...] | None = None) -> QuerySet[Voucher]:
     """The vouchers the user may see, soonest expiry first."""
-    qs = (
-        Voucher.objects.filter(id__in=Voucher.objects.filter(access_voucher_scope(user)).values("id"))
-        .select_related("offer__program", "customer", "partner")
-        .order_by("expiry_date", "id")
+    qs = access_scoped(
+        Voucher.objects.select_related("offer__program", "customer", "partner").order_by("expiry_date", "id"),
+        access_voucher_scope(user),
     )
     return qs.filter(status__in=statuses) if statuses else qs
 
 
-def voucher_get_for(*, user: User, code: str) -> Voucher:
+def voucher_get_for(*, user: User, key: str) -> Voucher:
     """One voucher by its ID, if the user may see it; another tenant's voucher is simply not found."""
-    voucher = voucher_list(user=user).filter(code=code).first()
-    if voucher is None:
-        raise NotFound(f"no voucher {code}")
-    return voucher
+    return access_get(voucher_list(user=user), what="voucher", code=key)
+
+
+def nomination_list(*, user: User) -> QuerySet[Nomination]:
+    """The nominations the user may see, newest first."""
+    return access_scoped(
+        Nomination.objects.select_related("customer", "offer__program", "partner"), access_nomination_scope(user)
+    )
+
+
+def nomination_get_for(*, user: User, key: int) -> Nomination:
+    """One nomination, if the user may see it."""
+    return access_get(nomination_list(user=user), what="nomination", pk=key)
+
+
+def referral_list(*, user: User) -> QuerySet[Referral]:
+    """The CSO referrals the user may see, newest first."""
+    return access_scoped(
+        Referral.objects.select_related("nomination__customer", "nomination__offer", "partner"),
+        access_referral_scope(user),
+    )
+
+
+def referral_get_for(*, user: User, key: int) -> Referral:
+    """One referral, if the user may see it."""
+    return access_get(referral_list(user=user), what="referral", pk=key)
+
+
+def deal_list(*, user: User) -> QuerySet[Deal]:
+    """The recorded deals the user may see, newest first."""
+    return access_scoped(Deal.objects.select_related("customer"), access_deal_scope(user))
+
+
+def deal_get_for(*, user: User, key: int) -> Deal:
+    """One deal, if the user may see it."""
+    return access_get(deal_list(user=user), what="deal", pk=key)
 
 
 def offers_quote(*, customer: Customer, on: dt.date | None = None) -> dict[str, Quote]:

@@ -35,7 +35,7 @@ from offerdesk.redemptions.services import (
 )
 from offerdesk.reviews.services import review_approve, review_reject, review_verify_seats
 from offerdesk.vouchers.models import Referral
-from offerdesk.vouchers.selectors import voucher_get, voucher_quote
+from offerdesk.vouchers.selectors import voucher_latest_unscoped, voucher_quote
 from offerdesk.vouchers.services import (
     deal_record,
     nomination_create,
@@ -341,7 +341,7 @@ def submits(
     table = vertical(datatable)
 
     def submit() -> RedemptionRequest:
-        voucher = voucher_get(customer=world.customer(name), offer=offer_get(name_or_code=offer))
+        voucher = voucher_latest_unscoped(customer=world.customer(name), offer=offer_get(name_or_code=offer))
         template = table.get("template", "program")
         template_id = (
             redemption_template_id(voucher=voucher, kind=kind)
@@ -420,7 +420,7 @@ def it_is_refused(world: World, rule: str) -> None:
     )
 )
 def holds_voucher(world: World, name: str, offer: str, money: str, expiry: str) -> None:
-    voucher = voucher_get(customer=world.customer(name), offer=offer_get(name_or_code=offer))
+    voucher = voucher_latest_unscoped(customer=world.customer(name), offer=offer_get(name_or_code=offer))
     assert voucher.face_value == parse_money(money), f"worth up to {voucher.face_value}"
     assert voucher.expiry_date == dt.date.fromisoformat(expiry), f"expires on {voucher.expiry_date}"
 
@@ -431,7 +431,7 @@ def holds_voucher(world: World, name: str, offer: str, money: str, expiry: str) 
     )
 )
 def voucher_status(world: World, offer: str, name: str, status: str) -> None:
-    voucher = voucher_get(customer=world.customer(name), offer=offer_get(name_or_code=offer))
+    voucher = voucher_latest_unscoped(customer=world.customer(name), offer=offer_get(name_or_code=offer))
     assert voucher.status == status, f"the voucher is {voucher.status}"
 
 

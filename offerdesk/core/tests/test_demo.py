@@ -25,6 +25,7 @@ from offerdesk.demo import (
 )
 from offerdesk.payouts.models import Payment
 from offerdesk.vouchers.models import Referral, ReferralStatus, Voucher, VoucherStatus
+from offerdesk.vouchers.selectors import voucher_list
 
 
 def row_counts() -> dict[str, int]:
@@ -47,6 +48,7 @@ def test_the_demo_holds_every_voucher_status_payments_referrals_and_a_login_per_
         user = User.objects.get(username=role)
         assert user.role == role and user.check_password(PASSWORD)
     assert User.objects.get(username="admin").is_superuser
+    assert voucher_list(user=User.objects.get(username="fpm")).exists(), "the FPM login manages no partner"
     assert {login.username for login in demo_logins()} <= set(User.objects.values_list("username", flat=True))
 
 

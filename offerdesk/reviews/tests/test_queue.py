@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from offerdesk.redemptions.models import RequestStatus
-from offerdesk.reviews.selectors import request_history, review_queue
+from offerdesk.reviews.selectors import decision_list, review_queue
 from offerdesk.reviews.services import review_request_info
 from tests.factories import Cast, approve, customer, mws_voucher, on, submit
 
@@ -28,7 +28,7 @@ def test_the_queue_orders_by_sla_then_expiry_and_leaves_decided_requests_out(
     )
     # When a reviewer opens the queue (one query, whatever its length)
     with django_assert_num_queries(1):
-        queue = [(r.pk, r.voucher.customer.name, r.partner.name) for r in review_queue()]
+        queue = [(r.pk, r.voucher.customer.name, r.partner.name) for r in review_queue(user=cast.reviewer)]
     # Then the same SLA day is broken by the voucher that expires first; decided requests are gone
     assert [pk for pk, _, _ in queue] == [second.pk, first.pk, third.pk]
 
@@ -38,8 +38,8 @@ def test_a_request_waiting_for_information_stays_in_the_queue_with_its_history(c
     sow = submit(actor=cast.pat, voucher=voucher, partner=cast.fabrikam, kind="SOW", when="2023-10-10")
     with on("2023-10-11"):
         review_request_info(actor=cast.reviewer, request=sow, question="Which sites are in scope?")
-    [queued] = review_queue()
+    [queued] = review_queue(user=cast.reviewer)
     assert (queued.pk, queued.status) == (sow.pk, RequestStatus.NEEDS_INFO)
-    assert [(d.outcome, d.reason, d.decided_by) for d in request_history(request=sow)] == [
+    assert [(d.outcome, d.reason, d.decided_by) for d in decision_list(user=cast.reviewer, request=sow)] == [
         ("info_requested", "Which sites are in scope?", cast.reviewer)
     ]

@@ -28,7 +28,7 @@ from offerdesk.partners.models import Partner
 
 from ..models import NOMINATION_TRANSITIONS, Deal, Nomination, NominationStatus, Voucher, VoucherStatus
 from ..notices import notify_voucher
-from ..selectors import deal_latest, nomination_latest, situation_for
+from ..selectors import deal_latest_for_rules, nomination_latest_for_rules, situation_for
 
 
 def expiry_for(voucher_offer: Offer, issue_date: dt.date, params: Any) -> dt.date:
@@ -144,8 +144,8 @@ def voucher_issue(
     if value <= 0:
         raise InvalidInput("a voucher's face value must be above $0.00")
     customer_lock(customer_id=customer.pk)
-    nomination = nomination_latest(customer=customer, offer=offer)
-    deal = deal_latest(customer=customer)
+    nomination = nomination_latest_for_rules(customer=customer, offer=offer)
+    deal = deal_latest_for_rules(customer=customer)
     if nomination is None:  # every rule is still evaluated, so the refusal lists all that fail (MWS-NOM-02 too)
         evaluate("issue", situation_for(customer=customer, offer=offer, on=dates.today(), deal=deal, face_value=value))
         raise RuleViolation([_fail("MWS-NOM-02", f"{customer.name} has not been nominated for the {offer.name}")])

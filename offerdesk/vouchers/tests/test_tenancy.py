@@ -8,8 +8,9 @@ import pytest
 
 from offerdesk.accounts.models import Role, User
 from offerdesk.core.errors import NotFound
+from offerdesk.partners.services import partner_assign_fpm
 from offerdesk.vouchers.selectors import voucher_get_for, voucher_list
-from tests.factories import Cast, customer, mws_voucher, partner, submit
+from tests.factories import Cast, customer, fpm_user, mws_voucher, partner, submit
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def world(cast: Cast) -> dict[str, Any]:
         "adatum": adatum_voucher,
         "proseware": proseware_voucher,
         "alice": User.objects.create_user(username="alice", role=Role.CUSTOMER, customer=adatum),
-        "fpm": User.objects.create_user(username="fran", role=Role.FPM, email="fpm@fasttrack.example"),
+        "fpm": fpm_user(cast.operator, "lena", fabrikam_fpm),
         "litware": fabrikam_fpm,
     }
 
@@ -42,18 +43,22 @@ def test_a_partner_sees_the_vouchers_it_redeems_and_no_other(cast: Cast, world: 
     assert codes(cast.pat) == {world["adatum"].code}
     assert codes(cast.nico) == set()
     with pytest.raises(NotFound):
-        voucher_get_for(user=cast.nico, code=world["adatum"].code)
+        voucher_get_for(user=cast.nico, key=world["adatum"].code)
 
 
 def test_a_customer_sees_only_its_own(world: dict[str, Any]) -> None:
     assert codes(world["alice"]) == {world["adatum"].code}
     with pytest.raises(NotFound):
-        voucher_get_for(user=world["alice"], code=world["proseware"].code)
+        voucher_get_for(user=world["alice"], key=world["proseware"].code)
 
 
-def test_an_fpm_sees_the_vouchers_of_the_partners_it_manages(cast: Cast, world: dict[str, Any]) -> None:
-    # Fran manages Litware, which redeems nothing yet; Fabrikam's voucher is not hers
+def test_an_fpm_sees_the_vouchers_of_the_partners_it_is_linked_to(cast: Cast, world: dict[str, Any]) -> None:
+    # Lena manages Litware, which redeems nothing yet; Fabrikam's voucher is fran's, not hers
     assert codes(world["fpm"]) == set()
-    cast.fabrikam.program_manager = "FPM@fasttrack.example"
+    assert codes(cast.fran) == {world["adatum"].code}
+    # An e-mail match no longer opens anything: only the explicit link does
+    cast.fabrikam.program_manager = world["fpm"].email.upper()
     cast.fabrikam.save(update_fields=["program_manager"])
+    assert codes(world["fpm"]) == set()
+    partner_assign_fpm(actor=cast.operator, partner=cast.fabrikam, fpm=world["fpm"])
     assert codes(world["fpm"]) == {world["adatum"].code}
