@@ -22,8 +22,8 @@ from offerdesk.core.errors import NotFound
 from offerdesk.customers.models import Customer
 from offerdesk.notifications.models import NoticeKind, OutboxMessage
 from offerdesk.payouts.models import Payment
-from offerdesk.redemptions.services import redemption_verify_seats
 from offerdesk.reviews.models import Decision
+from offerdesk.reviews.services import review_verify_seats
 from offerdesk.vouchers.models import Deal, Referral, Voucher
 from tests.factories import Cast, approve, approved_sow, cso_poe, customer, customer_user, deal, on
 
@@ -156,7 +156,7 @@ def world(cast: Cast, cso: Voucher) -> dict[str, Any]:
     approved_sow(cast, voucher=cso, submitted="2023-10-02", approved="2023-10-04")
     poe = cso_poe(actor=cast.pat, voucher=cso, partner=cast.fabrikam, when="2024-01-10", users=1200)
     with on("2024-01-11"):
-        redemption_verify_seats(actor=cast.reviewer, request=poe, users=1100)
+        review_verify_seats(actor=cast.reviewer, request=poe, users=1100)
     approve(cast, poe, when="2024-01-12")
     deal(cast, customer=cso.customer, closed="2023-10-01")
     adatum = customer(cast.operator, tpid="T-600", name="Adatum")
