@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -40,6 +40,19 @@ def access_partner_acting_for(user: User | None, partner_id: int, *, action: str
         return
     if user.role not in {Role.OPERATOR, Role.REVIEWER}:
         raise PermissionDenied(f"a {user.get_role_display().lower()} may not {action}")
+
+
+def access_separation_of_duties(
+    user: User | None, *, parties: Iterable[int | None], action: str, enforce: bool = True
+) -> None:
+    """OD-SOD-01: nobody decides a request they submitted, prepared or signed (`parties`: those users' ids),
+    whether for themselves or on a partner's behalf; superusers included. `None` is the system itself."""
+    if user is None or not enforce:
+        return
+    if user.pk in set(parties):
+        raise PermissionDenied(
+            f"{user.username} submitted, prepared or signed this request and may not {action} it", rules=("OD-SOD-01",)
+        )
 
 
 # ------------------------------------------------------------------------------------- read scopes

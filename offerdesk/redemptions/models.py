@@ -86,6 +86,10 @@ class Signature(models.Model):
     role = models.CharField(max_length=200, blank=True)
     signed_at = models.DateTimeField()
     document_hash = models.CharField(max_length=64, blank=True)
+    # The OfferDesk user who signed, when one did: separation of duties (OD-SOD-01) keeps them from deciding.
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=("request", "party"), name="one_signature_per_party")]

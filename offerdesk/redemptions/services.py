@@ -12,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from offerdesk.accounts.access import access_partner_acting_for
+from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.rules import RedemptionFacts, evaluate_redemption
 from offerdesk.catalogue.rules.facts import ExistingRequest, fail
@@ -30,11 +31,12 @@ from .models import RedemptionRequest, RequestKind, Signature, SignatureParty
 
 @dataclass(frozen=True)
 class SignatureInput:
-    """A signature given in the portal: who signed, in what role."""
+    """A signature given in the portal: who signed, in what role, and the OfferDesk user if one signed."""
 
     party: str
     name: str
     role: str = ""
+    user: User | None = None
 
 
 def redemption_template_id(*, voucher: Voucher, kind: str) -> str:
@@ -200,6 +202,7 @@ def redemption_submit(
                 role=s.role,
                 signed_at=now,
                 document_hash=document_hash,
+                signed_by=s.user,
             )
             for s in signature_list
         ]

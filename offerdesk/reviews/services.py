@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from offerdesk.accounts.access import access_partner_acting_for, access_require_role
+from offerdesk.accounts.access import access_partner_acting_for, access_require_role, access_separation_of_duties
 from offerdesk.accounts.models import Role
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.rules import evaluate_redemption
@@ -47,6 +47,15 @@ def _notify_partner(request: RedemptionRequest, voucher: Voucher, kind: NoticeKi
     outbox_deliver_on_commit()
 
 
+def _check_separation_of_duties(actor: Any, request: RedemptionRequest, voucher: Voucher, *, action: str) -> None:
+    """The one who submitted (prepared) or signed a request does not decide it (OD-SOD-01)."""
+    params = params_for(program_code=voucher.offer.program.code, on=dates.today())
+    signers = request.signatures.values_list("signed_by_id", flat=True)
+    access_separation_of_duties(
+        actor, parties=[request.submitted_by_id, *signers], action=action, enforce=params["review.separation_of_duties"]
+    )
+
+
 def _check_not_before_submission(request: RedemptionRequest, on: dt.date) -> None:
     if on < request.submitted_on:
         raise InvalidInput(
@@ -60,6 +69,7 @@ def review_approve(*, actor: Any, request: RedemptionRequest, reason: str = "") 
     """Approve a request; a paying approval schedules its payment in the same transaction."""
     access_require_role(actor, REVIEW_ROLES, action="approve requests")
     request, voucher = request_lock(request=request)
+    _check_separation_of_duties(actor, request, voucher, action="approve")
     if request.status != RequestStatus.RECEIVED:
         raise InvalidInput(f"only a received request can be approved; this one is {request.status}")
     now = dates.now()
@@ -112,6 +122,7 @@ def review_reject(*, actor: Any, request: RedemptionRequest, reason: str) -> Red
     if not reason.strip():
         raise InvalidInput("a rejection needs a reason the partner can act on")
     request, voucher = request_lock(request=request)
+    _check_separation_of_duties(actor, request, voucher, action="reject")
     now = dates.now()
     _check_not_before_submission(request, dates.local_date(now))
     request.decided_at = now
@@ -136,6 +147,7 @@ def review_request_info(*, actor: Any, request: RedemptionRequest, question: str
     if not question.strip():
         raise InvalidInput("say what information is needed")
     request, voucher = request_lock(request=request)
+    _check_separation_of_duties(actor, request, voucher, action="question")
     now = dates.now()
     _check_not_before_submission(request, dates.local_date(now))
     request.sla_paused_on = dates.local_date(now)
@@ -156,7 +168,8 @@ def review_verify_seats(*, actor: Any, request: RedemptionRequest, users: int) -
     """Microsoft records the deployed users it verified for a POE (CSO-USR-04)."""
     access_require_role(actor, {Role.REVIEWER, Role.OPERATOR}, action="verify deployed seats")
     users = whole_number(users, what="verified users")
-    request, _ = request_lock(request=request)
+    request, voucher = request_lock(request=request)
+    _check_separation_of_duties(actor, request, voucher, action="verify the seats of")
     if request.kind != RequestKind.POE:
         raise InvalidInput("seats are verified on a POE")
     if request.status not in (RequestStatus.RECEIVED, RequestStatus.NEEDS_INFO):
