@@ -34,10 +34,11 @@ def exchange_rate_on(*, currency: str, on: dt.date) -> Decimal | None:
     return row.rate if row else None
 
 
-def partner_owed(*, partner: Partner) -> list[OwedLine]:
-    """The partner's payments in order of payable date, each with its local amount at the payable date's rate."""
+def partner_owed(*, user: User, partner: Partner) -> list[OwedLine]:
+    """The partner's payments the user may see, in order of payable date, each with its local amount at the
+    payable date's rate."""
     lines = []
-    payments = list(Payment.objects.filter(partner=partner).select_related("voucher").order_by("payable_on", "id"))
+    payments = list(payment_list(user=user).filter(partner=partner).order_by("payable_on", "id"))
     currencies = {p.currency for p in payments} - {"USD"}
     rates = list(ExchangeRate.objects.filter(currency__in=currencies).order_by("-effective_from"))
     for payment in payments:

@@ -22,6 +22,7 @@ from offerdesk.core.errors import NotFound
 from offerdesk.customers.models import Customer
 from offerdesk.notifications.models import NoticeKind, OutboxMessage
 from offerdesk.payouts.models import Payment
+from offerdesk.payouts.selectors import partner_owed
 from offerdesk.reviews.models import Decision
 from offerdesk.reviews.services import review_verify_seats
 from offerdesk.vouchers.models import Deal, Referral, Voucher
@@ -224,3 +225,9 @@ def test_outsiders_get_not_found_and_insiders_get_the_object(
         elif listed or got is not None:
             wrong.append(f"{persona} must not see it (listed={listed}, got={got!r})")
     assert wrong == []
+
+
+def test_what_a_partner_is_owed_is_read_within_the_payment_scope(world: dict[str, Any]) -> None:
+    fabrikam, users = world["cast"].fabrikam, world["users"]
+    owed = {persona: len(partner_owed(user=users[persona], partner=fabrikam)) for persona in PERSONAS}
+    assert {persona for persona, lines in owed.items() if lines} == ENTITIES["payment"].insiders
