@@ -49,7 +49,8 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
-    from offerdesk.accounts.models import Role, User
+    from offerdesk.accounts.choices import Role
+    from offerdesk.accounts.models import User
     from offerdesk.catalogue.selectors import offer_get
     from offerdesk.core import dates
     from offerdesk.customers.models import Customer

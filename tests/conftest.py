@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from offerdesk.accounts.models import Role, User
+from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
 
 
 @dataclass

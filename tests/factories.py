@@ -17,13 +17,15 @@ from typing import Any
 
 from django.apps import apps
 
-from offerdesk.accounts.models import Role, User
+from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
 from offerdesk.audit.models import AuditEvent
 from offerdesk.catalogue.selectors import offer_get
 from offerdesk.core.dates import clock_at, local_moment
 from offerdesk.customers import services as customers
 from offerdesk.customers.models import CompanyGroup, Customer
-from offerdesk.partners.models import FrpStatus, Partner
+from offerdesk.partners.choices import FrpStatus
+from offerdesk.partners.models import Partner
 from offerdesk.partners.services import partner_assign_fpm, partner_create
 from offerdesk.redemptions.models import RedemptionRequest
 from offerdesk.redemptions.services import SignatureInput, redemption_submit, redemption_template_id

@@ -18,7 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from offerdesk.accounts.models import Role, User
+from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
 from offerdesk.audit.models import AuditEvent
 from offerdesk.catalogue.models import Offer, ParameterOverride, Program
 from offerdesk.catalogue.selectors import offer_get

@@ -14,9 +14,10 @@ from django.core.management import call_command
 from offerdesk.audit.models import AuditEvent
 from offerdesk.core.models import DailyRun
 from offerdesk.daily import daily
-from offerdesk.notifications.models import NoticeKind
+from offerdesk.notifications.choices import NoticeKind
 from offerdesk.notifications.services import KIND_HEADER, outbox_deliver
-from offerdesk.vouchers.models import Referral, Voucher, VoucherReminder, VoucherStatus
+from offerdesk.vouchers.choices import VoucherStatus
+from offerdesk.vouchers.models import Referral, Voucher, VoucherReminder
 from tests.factories import (
     Cast,
     approved_sow,

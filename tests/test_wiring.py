@@ -16,7 +16,8 @@ from django.core import mail
 from offerdesk.catalogue.selectors import offer_get
 from offerdesk.core import dates
 from offerdesk.customers.services import customer_create, customer_set_seats, customer_set_usage
-from offerdesk.notifications.models import OutboxMessage, OutboxStatus
+from offerdesk.notifications.choices import OutboxStatus
+from offerdesk.notifications.models import OutboxMessage
 from offerdesk.partners.services import partner_create
 from offerdesk.vouchers.services import nomination_create
 

@@ -6,19 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
-
-class Role(models.TextChoices):
-    """What a user does; partner and customer users are outsiders, everyone else works for Microsoft."""
-
-    SELLER = "seller", "Field seller"
-    OPERATOR = "operator", "Program operator"
-    REVIEWER = "reviewer", "Reviewer"
-    FINANCE = "finance", "Finance"
-    FPM = "fpm", "FastTrack program manager"
-    PARTNER = "partner", "Partner user"
-    CUSTOMER = "customer", "Customer user"
-    AUDITOR = "auditor", "Auditor"
-
+from .choices import Role
 
 TENANT_ROLES = (Role.PARTNER, Role.CUSTOMER)
 

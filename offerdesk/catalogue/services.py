@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from offerdesk.accounts.access import access_require_role
-from offerdesk.accounts.models import Role
+from offerdesk.accounts.choices import Role
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.core import dates
 from offerdesk.core.errors import InvalidInput

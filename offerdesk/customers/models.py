@@ -6,21 +6,7 @@ from django.db import models
 
 from offerdesk.core.models import TimeStampedModel
 
-
-class Sector(models.TextChoices):
-    COMMERCIAL = "Commercial"
-    PUBLIC_SECTOR = "Public Sector"
-    GOVERNMENT = "Government"
-    US_FEDERAL = "US Federal"
-    EDUCATION = "Education"
-    NON_PROFIT = "Non-profit"
-    GPP = "GPP"
-    CSP = "CSP"
-
-
-class Segment(models.TextChoices):
-    ENTERPRISE = "Enterprise"
-    SMC_C = "SMC-C"
+from .choices import ContactKind, Sector, Segment
 
 
 class CompanyGroup(TimeStampedModel):
@@ -55,11 +41,6 @@ class Customer(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.tpid})"
-
-
-class ContactKind(models.TextChoices):
-    CONTACT = "contact", "Customer contact"
-    ACCOUNT_TEAM = "account_team", "Microsoft account team"
 
 
 class CustomerContact(TimeStampedModel):

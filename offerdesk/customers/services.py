@@ -10,23 +10,14 @@ from typing import Any
 from django.db import transaction
 
 from offerdesk.accounts.access import access_require_role
-from offerdesk.accounts.models import Role
+from offerdesk.accounts.choices import Role
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.selectors import params_for
 from offerdesk.core import dates
 from offerdesk.core.errors import InvalidInput
 
-from .models import (
-    CompanyGroup,
-    ContactKind,
-    Customer,
-    CustomerContact,
-    PriorLicence,
-    SeatLicence,
-    Sector,
-    Segment,
-    WorkloadUsage,
-)
+from .choices import ContactKind, Sector, Segment
+from .models import CompanyGroup, Customer, CustomerContact, PriorLicence, SeatLicence, WorkloadUsage
 
 KEEPERS = frozenset({Role.OPERATOR})
 

@@ -6,22 +6,7 @@ from django.db import models
 
 from offerdesk.core.models import TimeStampedModel
 
-
-class NoticeKind(models.TextChoices):
-    REFERRAL = "referral"
-    VOUCHER_ISSUED = "voucher issued"
-    EXPIRY_REMINDER = "voucher expiry reminder"
-    REQUEST_APPROVED = "request approved"
-    REQUEST_REJECTED = "request rejected"
-    INFO_REQUESTED = "information requested"
-    REFERRAL_DECLINED = "referral declined"
-
-
-class OutboxStatus(models.TextChoices):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
+from .choices import NoticeKind, OutboxStatus
 
 
 class OutboxMessage(TimeStampedModel):

@@ -15,7 +15,8 @@ from django.utils.text import slugify
 
 from offerdesk.core import dates
 
-from .models import NoticeKind, OutboxMessage, OutboxStatus
+from .choices import NoticeKind, OutboxStatus
+from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
 KIND_HEADER = "X-OfferDesk-Kind"

@@ -6,11 +6,7 @@ from django.db import models
 
 from offerdesk.core.models import TimeStampedModel
 
-
-class FrpStatus(models.TextChoices):
-    APPROVED = "approved", "On the approved list"
-    SUSPENDED = "suspended", "Suspended"
-    REMOVED = "removed", "Removed"
+from .choices import FrpStatus
 
 
 class Partner(TimeStampedModel):

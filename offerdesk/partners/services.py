@@ -7,12 +7,14 @@ from typing import Any
 from django.db import transaction
 
 from offerdesk.accounts.access import access_require_role
-from offerdesk.accounts.models import Role, User
+from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.core.errors import InvalidInput
 from offerdesk.customers.models import CompanyGroup
 
-from .models import FrpStatus, Partner
+from .choices import FrpStatus
+from .models import Partner
 
 
 @audited_refusals("partner.create")

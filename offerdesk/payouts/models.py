@@ -8,11 +8,7 @@ from django.db.models import Q
 from offerdesk.core.fields import money_field
 from offerdesk.core.models import AppendOnlyModel
 
-
-class PaymentKind(models.TextChoices):
-    INITIAL = "initial", "Initial payment (SOW)"
-    FINAL = "final", "Final payment (POE)"
-    SINGLE = "single", "Single payment (POE)"
+from .choices import PaymentKind
 
 
 class Payment(AppendOnlyModel):

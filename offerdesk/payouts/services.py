@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from offerdesk.accounts.access import access_require_role
-from offerdesk.accounts.models import Role
+from offerdesk.accounts.choices import Role
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.params import Params
 from offerdesk.catalogue.rules import cso
@@ -20,11 +20,14 @@ from offerdesk.catalogue.selectors import offer_spec
 from offerdesk.core import dates
 from offerdesk.core.errors import InvalidInput
 from offerdesk.core.money import ZERO, quantize, split_half
-from offerdesk.redemptions.models import RedemptionRequest, RequestKind, RequestStatus
-from offerdesk.vouchers.models import Voucher, VoucherStatus
+from offerdesk.redemptions.choices import RequestKind, RequestStatus
+from offerdesk.redemptions.models import RedemptionRequest
+from offerdesk.vouchers.choices import VoucherStatus
+from offerdesk.vouchers.models import Voucher
 from offerdesk.vouchers.services import voucher_commit_payment
 
-from .models import ExchangeRate, Payment, PaymentKind
+from .choices import PaymentKind
+from .models import ExchangeRate, Payment
 
 RATE_RE = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
 

@@ -9,27 +9,7 @@ from django.db.models import Q
 from offerdesk.core.fields import money_field
 from offerdesk.core.models import TimeStampedModel
 
-
-class RequestKind(models.TextChoices):
-    SOW = "SOW", "Statement of Work (initial)"
-    POE = "POE", "Proof of Execution (final)"
-
-
-class RequestStatus(models.TextChoices):
-    RECEIVED = "received"
-    NEEDS_INFO = "needs_info"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-
-
-REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
-    RequestStatus.RECEIVED: frozenset(
-        {RequestStatus.APPROVED, RequestStatus.REJECTED, RequestStatus.NEEDS_INFO, RequestStatus.WITHDRAWN}
-    ),
-    RequestStatus.NEEDS_INFO: frozenset({RequestStatus.RECEIVED, RequestStatus.REJECTED, RequestStatus.WITHDRAWN}),
-}
-OPEN_REQUEST_STATUSES = (RequestStatus.RECEIVED, RequestStatus.NEEDS_INFO, RequestStatus.APPROVED)
+from .choices import RequestKind, RequestStatus, SignatureParty
 
 
 class RedemptionRequest(TimeStampedModel):
@@ -70,11 +50,6 @@ class RedemptionRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.voucher_id} ({self.status})"
-
-
-class SignatureParty(models.TextChoices):
-    CUSTOMER = "customer"
-    PARTNER = "partner"
 
 
 class Signature(models.Model):

@@ -21,12 +21,14 @@ from offerdesk.core import dates
 from offerdesk.core.errors import InvalidInput, RuleViolation
 from offerdesk.core.money import MoneyError, parse_money
 from offerdesk.partners.models import Partner
+from offerdesk.vouchers.choices import VoucherStatus
 from offerdesk.vouchers.lock_objects import voucher_lock
-from offerdesk.vouchers.models import Voucher, VoucherStatus
+from offerdesk.vouchers.models import Voucher
 from offerdesk.vouchers.selectors import customer_facts, partner_facts
 from offerdesk.vouchers.services import voucher_bind_partner, voucher_set_status
 
-from .models import RedemptionRequest, RequestKind, Signature, SignatureParty
+from .choices import RequestKind, SignatureParty
+from .models import RedemptionRequest, Signature
 
 
 @dataclass(frozen=True)

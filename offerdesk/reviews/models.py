@@ -7,13 +7,7 @@ from django.db import models
 
 from offerdesk.core.models import TimeStampedModel
 
-
-class Outcome(models.TextChoices):
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    INFO_REQUESTED = "info_requested"
-    INFO_PROVIDED = "info_provided"
-    SEATS_VERIFIED = "seats_verified"
+from .choices import Outcome
 
 
 class Decision(TimeStampedModel):

@@ -6,7 +6,8 @@ from django.db.models import QuerySet
 
 from offerdesk.accounts.access import access_decision_scope, access_get, access_request_scope, access_scoped
 from offerdesk.accounts.models import User
-from offerdesk.redemptions.models import RedemptionRequest, RequestStatus
+from offerdesk.redemptions.choices import RequestStatus
+from offerdesk.redemptions.models import RedemptionRequest
 
 from .models import Decision
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from offerdesk.accounts.access import access_partner_acting_for, access_require_role, access_separation_of_duties
-from offerdesk.accounts.models import Role
+from offerdesk.accounts.choices import Role
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.rules import evaluate_redemption
 from offerdesk.catalogue.selectors import params_for
@@ -17,17 +17,20 @@ from offerdesk.core import dates
 from offerdesk.core.errors import InvalidInput
 from offerdesk.core.money import format_usd
 from offerdesk.core.transitions import transition_apply
-from offerdesk.notifications.models import NoticeKind
+from offerdesk.notifications.choices import NoticeKind
 from offerdesk.notifications.services import notice_queue, outbox_deliver_on_commit
 from offerdesk.payouts.services import payment_for_approval
+from offerdesk.redemptions.choices import REQUEST_TRANSITIONS, RequestKind, RequestStatus
 from offerdesk.redemptions.lock_objects import request_lock
-from offerdesk.redemptions.models import REQUEST_TRANSITIONS, RedemptionRequest, RequestKind, RequestStatus
+from offerdesk.redemptions.models import RedemptionRequest
 from offerdesk.redemptions.services import redemption_facts, whole_number
-from offerdesk.vouchers.models import Voucher, VoucherStatus
+from offerdesk.vouchers.choices import VoucherStatus
+from offerdesk.vouchers.models import Voucher
 from offerdesk.vouchers.notices import voucher_context
 from offerdesk.vouchers.services import voucher_release_partner, voucher_set_status
 
-from .models import Decision, Outcome
+from .choices import Outcome
+from .models import Decision
 
 REVIEW_ROLES = frozenset({Role.REVIEWER})
 

@@ -11,6 +11,8 @@ from django.db.models import Q
 from offerdesk.core.fields import money_field
 from offerdesk.core.models import TimeStampedModel
 
+from .choices import NominationStatus, ReferralStatus, VoucherStatus
+
 VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -18,17 +20,6 @@ def new_voucher_code() -> str:
     """An unguessable voucher ID: 20 random characters (100 bits) in four groups."""
     raw = "".join(secrets.choice(VOUCHER_ALPHABET) for _ in range(20))
     return "-".join(raw[i : i + 5] for i in range(0, 20, 5))
-
-
-class NominationStatus(models.TextChoices):
-    ACTIVE = "active"
-    CLOSED = "closed"  # its CSO referral was declined or lapsed
-    WITHDRAWN = "withdrawn"
-
-
-NOMINATION_TRANSITIONS: dict[str, frozenset[str]] = {
-    NominationStatus.ACTIVE: frozenset({NominationStatus.CLOSED, NominationStatus.WITHDRAWN}),
-}
 
 
 class Nomination(TimeStampedModel):
@@ -59,18 +50,6 @@ class Nomination(TimeStampedModel):
         return f"{self.customer} for {self.offer}"
 
 
-class ReferralStatus(models.TextChoices):
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    LAPSED = "lapsed"
-
-
-REFERRAL_TRANSITIONS: dict[str, frozenset[str]] = {
-    ReferralStatus.PENDING: frozenset({ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.LAPSED}),
-}
-
-
 class Referral(TimeStampedModel):
     """A CSO nomination presented to its mapped partner, who accepts (registers intent) or declines."""
 
@@ -89,15 +68,6 @@ class Referral(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"referral of {self.nomination.customer} to {self.partner} ({self.status})"
-
-
-class PolicyQuestion(models.TextChoices):
-    """The FAQ's questions without an answer (AMB-31): such deals go to manual review."""
-
-    UPSELL_BY_PLAN = "upsell by product plan"
-    UPSELL_BY_QUANTITY = "upsell by quantity"
-    CSP_TO_EA = "CSP to EA conversion"
-    MPSA = "MPSA"
 
 
 class Deal(TimeStampedModel):
@@ -126,25 +96,6 @@ class Deal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"deal of {self.customer} closed {self.close_date}"
-
-
-class VoucherStatus(models.TextChoices):
-    OPEN = "open"
-    REDEEMING = "redeeming"
-    COMPLETED = "completed"
-    EXPIRED = "expired"
-    CANCELLED = "cancelled"
-
-
-VOUCHER_TRANSITIONS: dict[str, frozenset[str]] = {
-    VoucherStatus.OPEN: frozenset({VoucherStatus.REDEEMING, VoucherStatus.EXPIRED, VoucherStatus.CANCELLED}),
-    VoucherStatus.REDEEMING: frozenset(
-        {VoucherStatus.OPEN, VoucherStatus.COMPLETED, VoucherStatus.EXPIRED, VoucherStatus.CANCELLED}
-    ),
-    # A request submitted before expiry may still be approved afterwards (§3.0 "voucher expiry day").
-    VoucherStatus.EXPIRED: frozenset({VoucherStatus.COMPLETED}),
-}
-LIVE_VOUCHER_STATUSES = (VoucherStatus.OPEN, VoucherStatus.REDEEMING)
 
 
 class Voucher(TimeStampedModel):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from offerdesk.core.money import format_usd
-from offerdesk.customers.models import ContactKind, Customer
-from offerdesk.notifications.models import NoticeKind
+from offerdesk.customers.choices import ContactKind
+from offerdesk.customers.models import Customer
+from offerdesk.notifications.choices import NoticeKind
 from offerdesk.notifications.services import notice_queue
 
 from .models import Voucher

@@ -26,7 +26,8 @@ from offerdesk.core.errors import NotFound
 from offerdesk.customers.models import Customer
 from offerdesk.partners.models import Partner
 
-from .models import Deal, Nomination, NominationStatus, Referral, Voucher
+from .choices import NominationStatus
+from .models import Deal, Nomination, Referral, Voucher
 
 
 def customer_facts(*, customer: Customer) -> CustomerFacts:

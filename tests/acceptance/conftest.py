@@ -13,7 +13,8 @@ import time_machine
 from django.core import mail
 from pytest_bdd import parsers, step
 
-from offerdesk.accounts.models import Role, User
+from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
 from offerdesk.catalogue.selectors import offer_get
 from offerdesk.catalogue.services import parameter_set
 from offerdesk.core.dates import local_moment

@@ -23,7 +23,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Sum
 
-from offerdesk.accounts.models import Role, User
+from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
 from offerdesk.audit.models import AuditEvent
 from offerdesk.catalogue.models import Offer
 from offerdesk.catalogue.selectors import offer_get
@@ -31,15 +32,19 @@ from offerdesk.core.dates import clock_at
 from offerdesk.core.errors import DomainError
 from offerdesk.customers import services as customers
 from offerdesk.customers.models import Customer
-from offerdesk.notifications.models import NoticeKind, OutboxMessage
+from offerdesk.notifications.choices import NoticeKind
+from offerdesk.notifications.models import OutboxMessage
 from offerdesk.partners.models import Partner
 from offerdesk.partners.services import partner_create
 from offerdesk.payouts.models import Payment
-from offerdesk.redemptions.models import RedemptionRequest, RequestKind, RequestStatus
+from offerdesk.redemptions.choices import RequestKind, RequestStatus
+from offerdesk.redemptions.models import RedemptionRequest
 from offerdesk.redemptions.services import SignatureInput, redemption_submit, redemption_template_id
-from offerdesk.reviews.models import Decision, Outcome
+from offerdesk.reviews.choices import Outcome
+from offerdesk.reviews.models import Decision
 from offerdesk.reviews.services import review_approve
-from offerdesk.vouchers.models import Referral, ReferralStatus, Voucher, VoucherStatus
+from offerdesk.vouchers.choices import ReferralStatus, VoucherStatus
+from offerdesk.vouchers.models import Referral, Voucher
 from offerdesk.vouchers.services import deal_record, nomination_create, referral_accept, voucher_issue
 
 pytestmark = pytest.mark.django_db(transaction=True)

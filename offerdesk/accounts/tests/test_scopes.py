@@ -20,7 +20,8 @@ from offerdesk.accounts.models import User
 from offerdesk.audit.models import AuditEvent
 from offerdesk.core.errors import NotFound
 from offerdesk.customers.models import Customer
-from offerdesk.notifications.models import NoticeKind, OutboxMessage
+from offerdesk.notifications.choices import NoticeKind
+from offerdesk.notifications.models import OutboxMessage
 from offerdesk.payouts.models import Payment
 from offerdesk.payouts.selectors import partner_owed
 from offerdesk.reviews.models import Decision

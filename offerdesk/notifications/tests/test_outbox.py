@@ -9,7 +9,8 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
 from offerdesk.core import dates
-from offerdesk.notifications.models import NoticeKind, OutboxMessage, OutboxStatus
+from offerdesk.notifications.choices import NoticeKind, OutboxStatus
+from offerdesk.notifications.models import OutboxMessage
 from offerdesk.notifications.services import KIND_HEADER, MAX_ATTEMPTS, notice_queue, outbox_deliver
 from tests.factories import Cast, cso_customer, cso_nominate, customer, mws_voucher, on
 

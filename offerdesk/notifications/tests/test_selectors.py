@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from offerdesk.accounts.models import Role, User
-from offerdesk.notifications.models import NoticeKind
+from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
+from offerdesk.notifications.choices import NoticeKind
 from offerdesk.notifications.selectors import notice_list
 from offerdesk.notifications.services import notice_queue
 from tests.factories import Cast

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
-from offerdesk.notifications.models import NoticeKind, OutboxMessage, OutboxStatus
+from offerdesk.notifications.choices import NoticeKind, OutboxStatus
+from offerdesk.notifications.models import OutboxMessage
 from offerdesk.notifications.services import notice_queue, outbox_deliver_on_commit
 
 

@@ -10,14 +10,16 @@ import pytest
 
 from offerdesk.core.errors import InvalidInput, PermissionDenied, RuleViolation
 from offerdesk.customers.services import company_group_get_or_create
-from offerdesk.redemptions.models import RedemptionRequest, RequestStatus
+from offerdesk.redemptions.choices import RequestStatus
+from offerdesk.redemptions.models import RedemptionRequest
 from offerdesk.redemptions.services import (
     SignatureInput,
     redemption_submit,
     redemption_template_id,
 )
 from offerdesk.reviews.services import review_reject
-from offerdesk.vouchers.models import Voucher, VoucherStatus
+from offerdesk.vouchers.choices import VoucherStatus
+from offerdesk.vouchers.models import Voucher
 from tests.factories import (
     Cast,
     approved_sow,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from offerdesk.redemptions.models import RequestStatus
+from offerdesk.redemptions.choices import RequestStatus
 from offerdesk.reviews.selectors import decision_list, review_queue
 from offerdesk.reviews.services import review_request_info
 from tests.factories import Cast, approve, customer, mws_voucher, on, submit

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from offerdesk.accounts.models import Role, User
+from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
 from offerdesk.catalogue.services import parameter_set
 from offerdesk.core.errors import PermissionDenied
 from offerdesk.payouts.models import Payment

@@ -11,10 +11,12 @@ import time_machine
 
 from offerdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied, RuleViolation
 from offerdesk.daily import daily
-from offerdesk.notifications.models import NoticeKind, OutboxMessage
+from offerdesk.notifications.choices import NoticeKind
+from offerdesk.notifications.models import OutboxMessage
 from offerdesk.payouts.models import Payment
-from offerdesk.redemptions.models import RequestStatus
-from offerdesk.reviews.models import Decision, Outcome
+from offerdesk.redemptions.choices import RequestStatus
+from offerdesk.reviews.choices import Outcome
+from offerdesk.reviews.models import Decision
 from offerdesk.reviews.services import (
     review_approve,
     review_provide_info,
@@ -22,7 +24,8 @@ from offerdesk.reviews.services import (
     review_request_info,
     review_verify_seats,
 )
-from offerdesk.vouchers.models import Voucher, VoucherStatus
+from offerdesk.vouchers.choices import VoucherStatus
+from offerdesk.vouchers.models import Voucher
 from tests.factories import (
     Cast,
     approve,

@@ -17,7 +17,8 @@ from offerdesk.core.errors import InvalidInput
 from offerdesk.core.money import MoneyError, parse_money
 from offerdesk.customers.models import Customer
 
-from ..models import Deal, PolicyQuestion
+from ..choices import PolicyQuestion
+from ..models import Deal
 
 
 @audited_refusals("deal.record")

@@ -11,7 +11,8 @@ from offerdesk.audit.models import AuditEvent
 from offerdesk.audit.services import audit_record_many
 from offerdesk.core import dates
 
-from ..models import Voucher, VoucherStatus
+from ..choices import VoucherStatus
+from ..models import Voucher
 
 
 @transaction.atomic

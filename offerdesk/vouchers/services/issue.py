@@ -9,7 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from offerdesk.accounts.access import MICROSOFT_ROLES, access_require_role
-from offerdesk.accounts.models import Role
+from offerdesk.accounts.choices import Role
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.models import Offer
 from offerdesk.catalogue.rules import evaluate
@@ -22,11 +22,12 @@ from offerdesk.core.money import MoneyError, parse_money
 from offerdesk.core.transitions import transition_apply
 from offerdesk.customers.lock_objects import customer_lock
 from offerdesk.customers.models import Customer
-from offerdesk.notifications.models import NoticeKind
+from offerdesk.notifications.choices import NoticeKind
 from offerdesk.notifications.services import outbox_deliver_on_commit
 from offerdesk.partners.models import Partner
 
-from ..models import NOMINATION_TRANSITIONS, Deal, Nomination, NominationStatus, Voucher, VoucherStatus
+from ..choices import NOMINATION_TRANSITIONS, NominationStatus, VoucherStatus
+from ..models import Deal, Nomination, Voucher
 from ..notices import notify_voucher
 from ..selectors import deal_latest_for_rules, nomination_latest_for_rules, situation_for
 

@@ -10,14 +10,15 @@ from django.db import transaction
 from django.db.models import F
 
 from offerdesk.accounts.access import access_require_role
-from offerdesk.accounts.models import Role
+from offerdesk.accounts.choices import Role
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.core.errors import InvalidInput
 from offerdesk.core.transitions import transition_apply
 from offerdesk.partners.models import Partner
 
+from ..choices import VOUCHER_TRANSITIONS, VoucherStatus
 from ..lock_objects import voucher_lock
-from ..models import VOUCHER_TRANSITIONS, Voucher, VoucherStatus
+from ..models import Voucher
 
 
 def voucher_set_status(*, voucher: Voucher, new: str) -> None:

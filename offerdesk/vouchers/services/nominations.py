@@ -16,11 +16,12 @@ from offerdesk.core import dates
 from offerdesk.core.errors import InvalidInput
 from offerdesk.customers.lock_objects import customer_lock
 from offerdesk.customers.models import Customer
-from offerdesk.notifications.models import NoticeKind
+from offerdesk.notifications.choices import NoticeKind
 from offerdesk.notifications.services import notice_queue, outbox_deliver_on_commit
 from offerdesk.partners.models import Partner
 
-from ..models import Nomination, NominationStatus, Referral
+from ..choices import NominationStatus
+from ..models import Nomination, Referral
 from ..selectors import situation_for
 
 

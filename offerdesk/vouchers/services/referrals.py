@@ -13,19 +13,12 @@ from offerdesk.audit.services import audit_record, audit_record_many, audited_re
 from offerdesk.core import dates
 from offerdesk.core.errors import InvalidInput
 from offerdesk.core.transitions import transition_apply
-from offerdesk.notifications.models import NoticeKind
+from offerdesk.notifications.choices import NoticeKind
 from offerdesk.notifications.services import notice_queue, outbox_deliver_on_commit
 
+from ..choices import NOMINATION_TRANSITIONS, REFERRAL_TRANSITIONS, NominationStatus, ReferralStatus
 from ..lock_objects import referral_lock
-from ..models import (
-    NOMINATION_TRANSITIONS,
-    REFERRAL_TRANSITIONS,
-    Nomination,
-    NominationStatus,
-    Referral,
-    ReferralStatus,
-    Voucher,
-)
+from ..models import Nomination, Referral, Voucher
 from .issue import voucher_create
 
 

@@ -9,9 +9,10 @@ from django.db import transaction
 from offerdesk.audit.services import audit_record
 from offerdesk.catalogue.models import Program
 from offerdesk.catalogue.selectors import params_for
-from offerdesk.notifications.models import NoticeKind
+from offerdesk.notifications.choices import NoticeKind
 
-from ..models import Voucher, VoucherReminder, VoucherStatus
+from ..choices import VoucherStatus
+from ..models import Voucher, VoucherReminder
 from ..notices import notify_voucher
 
 

@@ -11,8 +11,10 @@ from offerdesk.catalogue.selectors import offer_get
 from offerdesk.core.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from offerdesk.customers.models import Customer
 from offerdesk.customers.services import customer_create
-from offerdesk.notifications.models import NoticeKind, OutboxMessage
-from offerdesk.vouchers.models import Nomination, Referral, Voucher, VoucherStatus
+from offerdesk.notifications.choices import NoticeKind
+from offerdesk.notifications.models import OutboxMessage
+from offerdesk.vouchers.choices import VoucherStatus
+from offerdesk.vouchers.models import Nomination, Referral, Voucher
 from offerdesk.vouchers.selectors import voucher_latest_unscoped, voucher_quote
 from offerdesk.vouchers.services import (
     deal_record,

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from offerdesk.accounts.models import Role, User
+from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
 from offerdesk.core.errors import NotFound
 from offerdesk.partners.services import partner_assign_fpm
 from offerdesk.vouchers.selectors import voucher_get_for, voucher_list
