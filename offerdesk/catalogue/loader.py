@@ -34,6 +34,10 @@ class LoadedProgram:
     def code(self) -> str:
         return self.file.program.code
 
+    @property
+    def rulebook(self) -> str:
+        return self.file.program.rulebook
+
     def parameter(self, key: str) -> ParameterSpec:
         """A parameter by its key or one of its aliases."""
         for spec in self.file.parameters:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
 
@@ -13,6 +13,7 @@ from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.choices import Role
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.params import Params
+from offerdesk.catalogue.policies import policy_for
 from offerdesk.catalogue.rules import cso
 from offerdesk.catalogue.rules.deployment import combination_cap
 from offerdesk.catalogue.rules.redemption import payment_flow
@@ -42,7 +43,10 @@ def payable_date(params: Params, *, submitted_on: dt.date, approved_on: dt.date)
     return day
 
 
-def _cso_amount(*, request: RedemptionRequest, voucher: Voucher, params: Params) -> tuple[Decimal, str, dict[str, Any]]:
+def _per_user_amount(
+    *, request: RedemptionRequest, voucher: Voucher, params: Params, already: Decimal
+) -> tuple[Decimal, str, dict[str, Any]]:
+    """CSO: nothing on the SOW; on the POE, the eligible users times the rate, up to the voucher (CSO-PAY-02)."""
     if request.kind == RequestKind.SOW:
         return ZERO, PaymentKind.SINGLE, {"rule": "CSO-PAY-04", "note": "SOW approval pays nothing"}
     _, spec = offer_spec(offer=voucher.offer)
@@ -67,9 +71,10 @@ def _cso_amount(*, request: RedemptionRequest, voucher: Voucher, params: Params)
     )
 
 
-def _deployment_amount(
+def _face_value_split_amount(
     *, request: RedemptionRequest, voucher: Voucher, params: Params, already: Decimal
 ) -> tuple[Decimal, str, dict[str, Any]]:
+    """FY24: the least of face value, SOW value and combination cap; half on the SOW when commercial (MWS-PAY)."""
     sow = voucher.requests.filter(kind=RequestKind.SOW, status=RequestStatus.APPROVED).first()
     if request.kind == RequestKind.SOW:
         sow = request
@@ -115,15 +120,28 @@ def _deployment_amount(
     )
 
 
+class AmountCalculator(Protocol):
+    """How much an approval earns, as which kind of payment, and the basis of the computation."""
+
+    def __call__(
+        self, *, request: RedemptionRequest, voucher: Voucher, params: Params, already: Decimal
+    ) -> tuple[Decimal, str, dict[str, Any]]: ...
+
+
+# Keyed by the policies' `payout_calculator`: the catalogue names the computation, payouts implements it.
+AMOUNT_CALCULATORS: dict[str, AmountCalculator] = {
+    "per_user": _per_user_amount,
+    "face_value_split": _face_value_split_amount,
+}
+
+
 def payment_for_approval(
     *, request: RedemptionRequest, voucher: Voucher, params: Params, approved_on: dt.date
 ) -> Payment | None:
     """Schedule what the approval earns; the voucher must already be locked by the caller."""
     already = sum((p.amount for p in voucher.payments.all()), ZERO)
-    if voucher.offer.program.rulebook == "cso":
-        amount, kind, basis = _cso_amount(request=request, voucher=voucher, params=params)
-    else:
-        amount, kind, basis = _deployment_amount(request=request, voucher=voucher, params=params, already=already)
+    calculate = AMOUNT_CALCULATORS[policy_for(voucher.offer.program).payout_calculator]
+    amount, kind, basis = calculate(request=request, voucher=voucher, params=params, already=already)
     amount = min(amount, voucher.face_value - already)  # never above the voucher, whatever happened before
     if amount <= 0:
         return None

@@ -9,7 +9,7 @@ from django.db.models import Q
 from offerdesk.core.fields import money_field
 from offerdesk.core.models import TimeStampedModel
 
-from .choices import RequestKind, RequestStatus, SignatureParty
+from .choices import OPEN_REQUEST_STATUSES, RequestKind, RequestStatus, SignatureParty
 
 
 class RedemptionRequest(TimeStampedModel):
@@ -50,6 +50,11 @@ class RedemptionRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.voucher_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        """Received, waiting for information or approved: it still counts (a rejected or withdrawn one does not)."""
+        return self.status in OPEN_REQUEST_STATUSES
 
 
 class Signature(models.Model):

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from offerdesk.accounts.access import access_partner_acting_for
 from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audited_refusals
+from offerdesk.catalogue.policies import RulebookPolicy, policy_for
 from offerdesk.catalogue.rules import RedemptionFacts, evaluate_redemption
 from offerdesk.catalogue.rules.facts import ExistingRequest, fail
 from offerdesk.catalogue.selectors import offer_spec, params_for
@@ -27,7 +28,7 @@ from offerdesk.vouchers.models import Voucher
 from offerdesk.vouchers.selectors import customer_facts, partner_facts
 from offerdesk.vouchers.services import voucher_bind_partner, voucher_set_status
 
-from .choices import RequestKind, SignatureParty
+from .choices import RequestKind, RequestStatus, SignatureParty
 from .models import RedemptionRequest, Signature
 
 
@@ -47,10 +48,9 @@ def redemption_template_id(*, voucher: Voucher, kind: str) -> str:
     return spec.sow_template if kind == RequestKind.SOW else spec.poe_template
 
 
-def sla_due(*, submitted_on: dt.date, params: Any, rulebook: str) -> dt.date:
+def sla_due(*, submitted_on: dt.date, params: Any, policy: RulebookPolicy) -> dt.date:
     """Submission date + N business days, the submission day not counted (CSO-REV-01, MWS-REV-01, AMB-27)."""
-    days = params["cso.sla_business_days"] if rulebook == "cso" else params["mws.sla_business_days"]
-    return dates.add_business_days(submitted_on, days, params["business_day_calendar"])
+    return dates.add_business_days(submitted_on, params[policy.sla_days_param], params["business_day_calendar"])
 
 
 def redemption_facts(
@@ -66,7 +66,7 @@ def redemption_facts(
 ) -> RedemptionFacts:
     """The facts the submission and approval rules look at."""
     program, spec = offer_spec(offer=voucher.offer)
-    referral = getattr(voucher.nomination, "referral", None) if program.file.program.rulebook == "cso" else None
+    referral = getattr(voucher.nomination, "referral", None) if policy_for(program).refers_nomination else None
     return RedemptionFacts(
         program=program,
         offer=spec,
@@ -76,11 +76,17 @@ def redemption_facts(
         customer=customer_facts(customer=voucher.customer),
         partner=partner_facts(partner=partner),
         voucher_partner_id=voucher.partner_id,
-        voucher_status=voucher.status,
+        voucher_cancelled=voucher.status == VoucherStatus.CANCELLED,
         issue_date=voucher.issue_date,
         expiry_date=voucher.expiry_date,
         existing=tuple(
-            ExistingRequest(kind=r.kind, status=r.status, partner_id=r.partner_id) for r in voucher.requests.all()
+            ExistingRequest(
+                kind=r.kind,
+                partner_id=r.partner_id,
+                is_open=r.is_open,
+                is_approved=r.status == RequestStatus.APPROVED,
+            )
+            for r in voucher.requests.all()
         ),
         template_id=template_id,
         customer_signed=SignatureParty.CUSTOMER in signed_by,
@@ -161,7 +167,7 @@ def redemption_submit(
         raise InvalidInput(
             f"dates out of order: a request on {on} comes before the voucher's issue on {voucher.issue_date}"
         )
-    rulebook = voucher.offer.program.rulebook
+    policy = policy_for(voucher.offer.program)
     params = params_for(program_code=voucher.offer.program.code, on=on)
     facts = redemption_facts(
         voucher=voucher,
@@ -190,11 +196,12 @@ def redemption_submit(
                 workload_users=per_workload,
                 template_id=template_id,
                 document_hash=document_hash,
-                sla_due_on=sla_due(submitted_on=on, params=params, rulebook=rulebook),
+                sla_due_on=sla_due(submitted_on=on, params=params, policy=policy),
             )
     except IntegrityError as exc:
-        rule = "CSO-RED-01" if rulebook == "cso" else "MWS-LIM-04"
-        raise RuleViolation([fail(rule, f"a {kind} for this voucher is already received or approved")]) from exc
+        raise RuleViolation(
+            [fail(policy.one_open_request_rule, f"a {kind} for this voucher is already received or approved")]
+        ) from exc
     Signature.objects.bulk_create(
         [
             Signature(

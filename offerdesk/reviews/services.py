@@ -11,6 +11,7 @@ from django.db import transaction
 from offerdesk.accounts.access import access_partner_acting_for, access_require_role, access_separation_of_duties
 from offerdesk.accounts.choices import Role
 from offerdesk.audit.services import audit_record, audited_refusals
+from offerdesk.catalogue.policies import policy_for
 from offerdesk.catalogue.rules import evaluate_redemption
 from offerdesk.catalogue.selectors import params_for
 from offerdesk.core import dates
@@ -38,7 +39,7 @@ REVIEW_ROLES = frozenset({Role.REVIEWER})
 def _notify_partner(request: RedemptionRequest, voucher: Voucher, kind: NoticeKind, **extra: Any) -> None:
     """Decisions go to the partner's primary contact; CSO copies the FPM on every e-mail to the partner."""
     partner = request.partner
-    cc = [partner.program_manager] if voucher.offer.program.rulebook == "cso" else []
+    cc = [partner.program_manager] if policy_for(voucher.offer.program).copies_partner_manager else []
     context = {
         **voucher_context(voucher),
         "partner_name": partner.name,
@@ -133,7 +134,7 @@ def review_reject(*, actor: Any, request: RedemptionRequest, reason: str) -> Red
     Decision.objects.create(request=request, outcome=Outcome.REJECTED, reason=reason, decided_at=now, decided_by=actor)
     live = voucher.requests.exclude(status__in=(RequestStatus.REJECTED, RequestStatus.WITHDRAWN))
     if not live.exists():
-        if voucher.offer.program.rulebook != "cso":
+        if policy_for(voucher.offer.program).binds_partner_at_redemption:
             voucher_release_partner(voucher=voucher)  # nothing binds the voucher to this partner any more
         if voucher.status == VoucherStatus.REDEEMING:
             voucher_set_status(voucher=voucher, new=VoucherStatus.OPEN)

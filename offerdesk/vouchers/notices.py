@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from offerdesk.catalogue.policies import policy_for
 from offerdesk.core.money import format_usd
 from offerdesk.customers.choices import ContactKind
 from offerdesk.customers.models import Customer
@@ -40,7 +41,7 @@ def notify_voucher(voucher: Voucher, kind: NoticeKind, **extra: Any) -> None:
     """CSO: the mapped partner, FPM in copy (and the customer on issue). FY24: the customer, account team in copy."""
     context = {**voucher_context(voucher), **extra}
     contacts, account_team = customer_addresses(voucher.customer)
-    if voucher.offer.program.rulebook == "cso":
+    if policy_for(voucher.offer.program).notifies_partner_of_voucher:
         partner = voucher.partner
         assert partner is not None
         notice_queue(

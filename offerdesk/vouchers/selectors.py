@@ -17,6 +17,7 @@ from offerdesk.accounts.access import (
 )
 from offerdesk.accounts.models import User
 from offerdesk.catalogue.models import Offer
+from offerdesk.catalogue.policies import policy_for
 from offerdesk.catalogue.rules import Quote, Situation
 from offerdesk.catalogue.rules import quote as rules_quote
 from offerdesk.catalogue.rules.facts import CustomerFacts, DealFacts, HeldVoucher, PartnerFacts
@@ -26,7 +27,7 @@ from offerdesk.core.errors import NotFound
 from offerdesk.customers.models import Customer
 from offerdesk.partners.models import Partner
 
-from .choices import NominationStatus
+from .choices import NominationStatus, VoucherStatus
 from .models import Deal, Nomination, Referral, Voucher
 
 
@@ -45,7 +46,13 @@ def customer_facts(*, customer: Customer) -> CustomerFacts:
         mau={u.workload: u.mau for u in customer.usage.all()},
         prior_licences=tuple((p.sku, p.quantity, p.as_of) for p in customer.prior_licences.all()),
         held=tuple(
-            HeldVoucher(code=v.code, offer_name=v.offer.name, family=v.family, status=v.status)
+            HeldVoucher(
+                code=v.code,
+                offer_name=v.offer.name,
+                family=v.family,
+                cancelled=v.status == VoucherStatus.CANCELLED,
+                expired=v.status == VoucherStatus.EXPIRED,
+            )
             for v in Voucher.objects.filter(customer=customer, holds_limit=True).select_related("offer")
         ),
     )
@@ -120,7 +127,7 @@ def situation_for(
 def voucher_quote(*, customer: Customer, offer: Offer, on: dt.date | None = None) -> Quote:
     """Which cap the customer would get under the offer if issued on `on`, and every reason why not."""
     on = on or dates.today()
-    if offer.program.rulebook == "cso":
+    if policy_for(offer.program).refers_nomination:  # the referred partner and its intent window count
         nomination = nomination_latest_for_rules(customer=customer, offer=offer, statuses=(NominationStatus.ACTIVE,))
         referral = getattr(nomination, "referral", None) if nomination else None
         return rules_quote(

@@ -33,9 +33,7 @@ def sector_rules(s: Situation, *, allowed_rule: str, excluded_rule: str) -> list
 def held_in_family(customer: CustomerFacts, family: str, *, counts_expired: bool) -> list[str]:
     """Voucher IDs of the family that the TPID holds, for its one-voucher limit."""
     return [
-        h.code
-        for h in customer.held
-        if h.family == family and h.status != "cancelled" and (counts_expired or h.status != "expired")
+        h.code for h in customer.held if h.family == family and not h.cancelled and (counts_expired or not h.expired)
     ]
 
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+# A module import: the policies import the rule modules, so this module may be loaded while they load.
+from offerdesk.catalogue import policies
 from offerdesk.core.errors import Finding, RuleViolation
 
-from . import cso, deployment
-from .facts import RedemptionFacts, Situation
-from .redemption import approval_findings, submission_findings
+from .facts import RedemptionFacts, Situation, fail, ok
 
 Stage = Literal["nominate", "issue"]
 
@@ -35,27 +35,33 @@ class Quote:
 
 def quote(s: Situation) -> Quote:
     """The highest voucher value the customer may be issued on `s.on`, or why not."""
-    if s.program.file.program.rulebook == "cso":
-        findings = cso.issue_findings(s)
-        eligible = all(f.ok for f in findings)
-        cap = cso.voucher_terms(s)[0] if eligible else None
-        return Quote(eligible, cap, s.offer.code if eligible else None, tuple(findings))
-    findings, cap, variant = deployment.issue_findings(s)
+    findings, cap, variant = policies.policy_for(s.program).issue_terms(s)
     eligible = all(f.ok for f in findings)
     return Quote(eligible, cap if eligible else None, variant if eligible else None, tuple(findings))
 
 
 def evaluate(stage: Stage, s: Situation) -> list[Finding]:
     """Every finding of a stage; raises RuleViolation listing every failing rule."""
-    if stage == "issue":
-        findings = list(quote(s).findings)
-    elif s.program.file.program.rulebook == "cso":
-        findings = cso.nomination_findings(s)
-    else:
-        findings = deployment.nomination_findings(s)
+    policy = policies.policy_for(s.program)
+    findings = list(quote(s).findings) if stage == "issue" else policy.nomination_findings(s)
     if not all(f.ok for f in findings):
         raise RuleViolation(findings)
     return findings
+
+
+def submission_findings(f: RedemptionFacts) -> list[Finding]:
+    """Every rule that decides whether a SOW or POE may be submitted."""
+    policy = policies.policy_for(f.program)
+    if f.voucher_cancelled:
+        return [fail(policy.cancelled_voucher_rule, "the voucher was cancelled")]
+    return policy.submission_findings(f)
+
+
+def approval_findings(f: RedemptionFacts) -> list[Finding]:
+    """Every rule that decides whether a reviewer may approve a request."""
+    return policies.policy_for(f.program).approval_findings(f) or [
+        ok("REVIEW", "nothing stands in the way of approval")
+    ]
 
 
 def evaluate_redemption(stage: Literal["submit", "approve"], f: RedemptionFacts) -> list[Finding]:

@@ -29,10 +29,13 @@ def check(rule: str, passed: bool, reason: str) -> Finding:
 
 @dataclass(frozen=True)
 class HeldVoucher:
+    """A voucher the customer holds against its limit; the vouchers app says what its status means."""
+
     code: str
     offer_name: str
     family: str
-    status: str
+    cancelled: bool = False
+    expired: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,9 +92,12 @@ class Situation:
 
 @dataclass(frozen=True)
 class ExistingRequest:
-    kind: str
-    status: str
+    """A request already made on the voucher; the redemptions app says what its status means."""
+
+    kind: str  # SOW | POE
     partner_id: int
+    is_open: bool  # received, waiting for information or approved: it holds its kind's one slot
+    is_approved: bool
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,7 @@ class RedemptionFacts:
     customer: CustomerFacts
     partner: PartnerFacts
     voucher_partner_id: int | None
-    voucher_status: str
+    voucher_cancelled: bool
     issue_date: dt.date
     expiry_date: dt.date
     existing: tuple[ExistingRequest, ...]

@@ -1,4 +1,4 @@
-"""Rules for submitting and approving SOW and POE requests, for both rule books."""
+"""Rules for submitting and approving SOW and POE requests, one set per rule book (see catalogue.policies)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from offerdesk.core.errors import Finding
 
 from . import cso
 from .common import submitted_in_time
-from .facts import RedemptionFacts, check, fail, ok
+from .facts import RedemptionFacts, check
 
 PUBLIC_SECTORS = frozenset({"Public Sector", "Government"})
 
@@ -21,12 +21,12 @@ def payment_flow(sector: str, params: Params) -> str:
     return "commercial"
 
 
-def _open(f: RedemptionFacts, kind: str) -> list[str]:
-    return [r.status for r in f.existing if r.kind == kind and r.status in ("received", "needs_info", "approved")]
+def _open(f: RedemptionFacts, kind: str) -> bool:
+    return any(r.kind == kind and r.is_open for r in f.existing)
 
 
 def _sow_approved(f: RedemptionFacts) -> bool:
-    return any(r.kind == "SOW" and r.status == "approved" for r in f.existing)
+    return any(r.kind == "SOW" and r.is_approved for r in f.existing)
 
 
 def _template_and_signatures(f: RedemptionFacts, rule: str) -> Finding:
@@ -41,7 +41,8 @@ def _template_and_signatures(f: RedemptionFacts, rule: str) -> Finding:
     return check(rule, not problems, "; ".join(problems) or "program template signed by both parties")
 
 
-def _cso_submit(f: RedemptionFacts) -> list[Finding]:
+def cso_submission_findings(f: RedemptionFacts) -> list[Finding]:
+    """CSO: whether the mapped partner may submit this SOW or POE."""
     findings = [
         check(
             "CSO-RED-04",
@@ -100,7 +101,8 @@ def _cso_submit(f: RedemptionFacts) -> list[Finding]:
     return findings
 
 
-def _deployment_submit(f: RedemptionFacts) -> list[Finding]:
+def deployment_submission_findings(f: RedemptionFacts) -> list[Finding]:
+    """FY24: whether this partner may submit this SOW or POE."""
     bound_elsewhere = f.voucher_partner_id is not None and f.voucher_partner_id != f.partner.id
     same_group = f.customer.company_group_id is not None and f.customer.company_group_id == f.partner.company_group_id
     findings = [
@@ -146,40 +148,30 @@ def _deployment_submit(f: RedemptionFacts) -> list[Finding]:
     return findings
 
 
-def submission_findings(f: RedemptionFacts) -> list[Finding]:
-    """Every rule that decides whether a SOW or POE may be submitted."""
-    if f.voucher_status == "cancelled":
-        return [
-            fail(
-                "CSO-RED-03" if f.program.file.program.rulebook == "cso" else "MWS-RED-01",
-                "the voucher was cancelled",
-            )
-        ]
-    if f.program.file.program.rulebook == "cso":
-        return _cso_submit(f)
-    return _deployment_submit(f)
-
-
-def approval_findings(f: RedemptionFacts) -> list[Finding]:
-    """Every rule that decides whether a reviewer may approve a request."""
+def cso_approval_findings(f: RedemptionFacts) -> list[Finding]:
+    """CSO: approved by the expiry date (when the parameter says so), with enough verified users on a POE."""
     findings: list[Finding] = []
-    if f.program.file.program.rulebook == "cso":
-        if f.params["cso.require_approval_by_expiry"]:
-            findings.append(
-                check(
-                    "CSO-VAL-03",
-                    f.on <= f.expiry_date,
-                    f"a CSO request must be approved by the voucher's expiry date ({f.expiry_date}); it is {f.on}",
-                )
-            )
-        if f.kind == "POE" and f.verified_users is not None:
-            findings.append(cso.usr_01(f.params, f.verified_users, what="verified"))
-    elif f.params["mws.require_approval_by_expiry"]:
+    if f.params["cso.require_approval_by_expiry"]:
         findings.append(
             check(
-                "MWS-VAL-02",
+                "CSO-VAL-03",
                 f.on <= f.expiry_date,
-                f"the request must be approved by the voucher's expiry date ({f.expiry_date})",
+                f"a CSO request must be approved by the voucher's expiry date ({f.expiry_date}); it is {f.on}",
             )
         )
-    return findings or [ok("REVIEW", "nothing stands in the way of approval")]
+    if f.kind == "POE" and f.verified_users is not None:
+        findings.append(cso.usr_01(f.params, f.verified_users, what="verified"))
+    return findings
+
+
+def deployment_approval_findings(f: RedemptionFacts) -> list[Finding]:
+    """FY24: approved by the expiry date, when the parameter says so."""
+    if not f.params["mws.require_approval_by_expiry"]:
+        return []
+    return [
+        check(
+            "MWS-VAL-02",
+            f.on <= f.expiry_date,
+            f"the request must be approved by the voucher's expiry date ({f.expiry_date})",
+        )
+    ]

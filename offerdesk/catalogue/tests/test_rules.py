@@ -16,6 +16,7 @@ from offerdesk.catalogue.params import Params, coerce_value
 from offerdesk.catalogue.rules import RedemptionFacts, Situation, evaluate, evaluate_redemption, quote
 from offerdesk.catalogue.rules import cso as cso_rules
 from offerdesk.catalogue.rules.deployment import combination_cap
+from offerdesk.catalogue.rules.engine import approval_findings, submission_findings
 from offerdesk.catalogue.rules.facts import (
     CustomerFacts,
     DealFacts,
@@ -23,7 +24,7 @@ from offerdesk.catalogue.rules.facts import (
     HeldVoucher,
     PartnerFacts,
 )
-from offerdesk.catalogue.rules.redemption import approval_findings, payment_flow, submission_findings
+from offerdesk.catalogue.rules.redemption import payment_flow
 from offerdesk.core.errors import Finding, RuleViolation
 
 FABRIKAM = PartnerFacts(id=1, name="Fabrikam", approved=True, company_group_id=None)
@@ -250,7 +251,13 @@ def test_a_cso_nomination_names_a_partner() -> None:
 
 
 def voucher(status: str, family: str = "CSO") -> HeldVoucher:
-    return HeldVoucher(code="AAAAA", offer_name="Customer Success Offer", family=family, status=status)
+    return HeldVoucher(
+        code="AAAAA",
+        offer_name="Customer Success Offer",
+        family=family,
+        cancelled=status == "cancelled",
+        expired=status == "expired",
+    )
 
 
 @pytest.mark.parametrize(
@@ -474,7 +481,7 @@ def test_a_deal_that_does_not_drive_upsell_is_refused() -> None:
     ],
 )
 def test_one_voucher_per_family(held: str, offer: str, refused: set[str]) -> None:
-    customer = adatum(held=(HeldVoucher(code="B", offer_name="x", family=held, status="open"),))
+    customer = adatum(held=(HeldVoucher(code="B", offer_name="x", family=held),))
     deal = a_deal(
         workloads=("Microsoft 365 E3", "Microsoft 365 Copilot"),
         migration=("competitor",),
@@ -662,6 +669,16 @@ def test_combination_component_caps(segment: str, closed: str, cap: str | None) 
 # ========================================================================================= requests
 
 
+def existing_request(kind: str, status: str, *, partner_id: int) -> ExistingRequest:
+    """A request already on the voucher, in one of its statuses (received, needs_info, approved, rejected)."""
+    return ExistingRequest(
+        kind=kind,
+        partner_id=partner_id,
+        is_open=status in ("received", "needs_info", "approved"),
+        is_approved=status == "approved",
+    )
+
+
 def cso_request(kind: str = "POE", **changes: Any) -> RedemptionFacts:
     """A CSO request by the mapped partner on the program template, signed by both, before expiry."""
     program, offer = get_catalogue().offer("CSO")
@@ -674,10 +691,10 @@ def cso_request(kind: str = "POE", **changes: Any) -> RedemptionFacts:
         customer=contoso(),
         partner=FABRIKAM,
         voucher_partner_id=FABRIKAM.id,
-        voucher_status="redeeming",
+        voucher_cancelled=False,
         issue_date=dt.date(2023, 9, 1),
         expiry_date=dt.date(2024, 2, 28),
-        existing=(ExistingRequest(kind="SOW", status="approved", partner_id=FABRIKAM.id),) if kind == "POE" else (),
+        existing=(existing_request("SOW", "approved", partner_id=FABRIKAM.id),) if kind == "POE" else (),
         template_id=offer.sow_template if kind == "SOW" else offer.poe_template,
         customer_signed=True,
         partner_signed=True,
@@ -698,7 +715,7 @@ def mws_request(kind: str = "SOW", sector: str = "Commercial", **changes: Any) -
         customer=adatum(sector=sector),
         partner=FABRIKAM,
         voucher_partner_id=None,
-        voucher_status="open",
+        voucher_cancelled=False,
         issue_date=dt.date(2023, 10, 15),
         expiry_date=dt.date(2024, 4, 15),
         existing=(),
@@ -753,9 +770,9 @@ def test_a_cso_poe_must_come_before_the_expiry_date(submitted: str, same_day_ok:
 
 
 def test_a_cso_sow_may_not_be_submitted_twice_nor_on_ecif() -> None:
-    facts = cso_request("SOW", existing=(ExistingRequest(kind="SOW", status="received", partner_id=1),))
+    facts = cso_request("SOW", existing=(existing_request("SOW", "received", partner_id=1),))
     assert failing(submission_findings(facts)) == {"CSO-RED-01"}
-    replaced = cso_request("SOW", existing=(ExistingRequest(kind="SOW", status="rejected", partner_id=1),))
+    replaced = cso_request("SOW", existing=(existing_request("SOW", "rejected", partner_id=1),))
     assert not failing(submission_findings(replaced))
     assert failing(submission_findings(cso_request("SOW", customer=contoso(ecif_funded=True)))) == {"CSO-ELIG-07"}
 
@@ -768,13 +785,13 @@ def test_the_sow_due_with_intent_reading() -> None:
 
 
 def test_a_cancelled_voucher_takes_no_request() -> None:
-    assert failing(submission_findings(cso_request(voucher_status="cancelled"))) == {"CSO-RED-03"}
-    assert failing(submission_findings(mws_request(voucher_status="cancelled"))) == {"MWS-RED-01"}
+    assert failing(submission_findings(cso_request(voucher_cancelled=True))) == {"CSO-RED-03"}
+    assert failing(submission_findings(mws_request(voucher_cancelled=True))) == {"MWS-RED-01"}
 
 
 def test_a_second_partner_cannot_redeem_a_bound_fy24_voucher() -> None:
     # AT-M36: partner A's SOW binds the voucher; partner B's SOW and POE are refused
-    existing = (ExistingRequest(kind="SOW", status="approved", partner_id=FABRIKAM.id),)
+    existing = (existing_request("SOW", "approved", partner_id=FABRIKAM.id),)
     sow = mws_request(partner=NORTHWIND, voucher_partner_id=FABRIKAM.id, existing=existing)
     poe = mws_request("POE", partner=NORTHWIND, voucher_partner_id=FABRIKAM.id, existing=existing)
     assert failing(submission_findings(sow)) == {"MWS-LIM-04"}
@@ -786,7 +803,7 @@ def test_a_second_partner_cannot_redeem_a_bound_fy24_voucher() -> None:
     [("Commercial", "MWS-RED-01"), ("Public Sector", "MWS-RED-02"), ("Education", "MWS-RED-02")],
 )
 def test_a_fy24_poe_waits_for_an_approved_sow(sector: str, rule: str) -> None:
-    facts = mws_request("POE", sector=sector, existing=(ExistingRequest(kind="SOW", status="received", partner_id=1),))
+    facts = mws_request("POE", sector=sector, existing=(existing_request("SOW", "received", partner_id=1),))
     assert failing(submission_findings(facts)) == {rule}
 
 

@@ -14,13 +14,14 @@ from hypothesis import strategies as st
 
 from offerdesk.catalogue.loader import get_catalogue
 from offerdesk.catalogue.params import Params, coerce_value
+from offerdesk.catalogue.policies import POLICIES
 from offerdesk.catalogue.services import parameter_set
 from offerdesk.core import dates
 from offerdesk.core.errors import InvalidInput, PermissionDenied
 from offerdesk.core.models import AppendOnlyError
 from offerdesk.payouts.models import ExchangeRate, Payment
 from offerdesk.payouts.selectors import exchange_rate_on, partner_owed
-from offerdesk.payouts.services import exchange_rate_set, payable_date
+from offerdesk.payouts.services import AMOUNT_CALCULATORS, exchange_rate_set, payable_date
 from offerdesk.reviews.services import review_verify_seats
 from offerdesk.vouchers.models import Voucher
 from tests.factories import (
@@ -382,3 +383,8 @@ def test_only_finance_and_operators_set_rates(cast: Cast) -> None:
             exchange_rate_set(actor=actor, currency="INR", rate="83", effective_from=dt.date(2024, 3, 1))
     assert not ExchangeRate.objects.exists()
     assert len(audit_events("exchange_rate.set", "denied")) == 3
+
+
+def test_every_rule_books_payout_computation_is_implemented() -> None:
+    # A new kind of program names its computation in its policy; payouts must know it before it pays anything
+    assert {policy.payout_calculator for policy in POLICIES.values()} <= set(AMOUNT_CALCULATORS)

@@ -2,7 +2,7 @@
 
 from .deals import deal_record
 from .expiry import vouchers_expire
-from .issue import expiry_for, voucher_issue
+from .issue import voucher_issue
 from .lifecycle import (
     voucher_bind_partner,
     voucher_cancel,
@@ -16,7 +16,6 @@ from .reminders import voucher_reminders_send
 
 __all__ = [
     "deal_record",
-    "expiry_for",
     "nomination_create",
     "referral_accept",
     "referral_decline",

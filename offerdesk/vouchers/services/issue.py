@@ -12,9 +12,9 @@ from offerdesk.accounts.access import MICROSOFT_ROLES, access_require_role
 from offerdesk.accounts.choices import Role
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.models import Offer
+from offerdesk.catalogue.policies import policy_for
 from offerdesk.catalogue.rules import evaluate
 from offerdesk.catalogue.rules import quote as rules_quote
-from offerdesk.catalogue.rules.cso import voucher_terms
 from offerdesk.catalogue.rules.facts import fail as _fail
 from offerdesk.core import dates
 from offerdesk.core.errors import InvalidInput, RuleViolation
@@ -30,13 +30,6 @@ from ..choices import NOMINATION_TRANSITIONS, NominationStatus, VoucherStatus
 from ..models import Deal, Nomination, Voucher
 from ..notices import notify_voucher
 from ..selectors import deal_latest_for_rules, nomination_latest_for_rules, situation_for
-
-
-def expiry_for(voucher_offer: Offer, issue_date: dt.date, params: Any) -> dt.date:
-    """CSO: issue + 180 days (CSO-VAL-01). FY24: issue + 6 months, end-of-month clamp (MWS-VAL-01)."""
-    if voucher_offer.program.rulebook == "cso":
-        return issue_date + dt.timedelta(days=params["expiry.cso_days"])
-    return dates.add_months(issue_date, params["expiry.mws_months"])
 
 
 def voucher_create(
@@ -73,12 +66,9 @@ def voucher_create(
     findings, params = quote.findings, situation.params
     assert quote.cap is not None and quote.variant is not None
     cap, variant = quote.cap, quote.variant
-    if offer.program.rulebook == "cso":
-        _, paid, unused = voucher_terms(situation)
-        face, extra = cap, {"paid_in_scope_at_issue": paid, "unused_at_issue": unused}
-    else:
-        assert face_value is not None
-        face, extra = face_value, {}
+    policy = policy_for(offer.program)
+    terms = policy.voucher_terms(situation, cap=cap)
+    face = terms.face_value
     try:
         with transaction.atomic():
             voucher = Voucher.objects.create(
@@ -92,9 +82,10 @@ def voucher_create(
                 face_value=face,
                 cap_at_issue=cap,
                 issue_date=on,
-                expiry_date=expiry_for(offer, on, params),
+                expiry_date=policy.expiry_date(on, params),
                 issued_by=actor,
-                **extra,
+                paid_in_scope_at_issue=terms.paid_in_scope_at_issue,
+                unused_at_issue=terms.unused_at_issue,
             )
     except IntegrityError as exc:  # a concurrent issue won the one-voucher-per-TPID slot
         raise RuleViolation(
@@ -136,7 +127,7 @@ def voucher_issue(
     access_require_role(actor, MICROSOFT_ROLES, action="issue vouchers")
     if policy_decision.strip():
         access_require_role(actor, {Role.OPERATOR}, action="decide a policy question (AMB-31)")
-    if offer.program.rulebook == "cso":
+    if policy_for(offer.program).refers_nomination:
         raise InvalidInput("a Customer Success Offer voucher is issued when the mapped partner accepts the referral")
     try:
         value = parse_money(face_value)

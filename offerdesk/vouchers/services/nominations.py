@@ -10,6 +10,7 @@ from django.db import transaction
 from offerdesk.accounts.access import MICROSOFT_ROLES, access_require_role
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.models import Offer
+from offerdesk.catalogue.policies import policy_for
 from offerdesk.catalogue.rules import evaluate
 from offerdesk.catalogue.selectors import params_for
 from offerdesk.core import dates
@@ -25,20 +26,16 @@ from ..models import Nomination, Referral
 from ..selectors import situation_for
 
 
-def _nomination_rules(offer: Offer) -> tuple[str, ...]:
-    return ("CSO-NOM-01",) if offer.program.rulebook == "cso" else ("MWS-NOM-01",)
-
-
 @audited_refusals("nomination.create")
 @transaction.atomic
 def nomination_create(*, actor: Any, customer: Customer, offer: Offer, partner: Partner | None = None) -> Nomination:
     """Microsoft nominates a customer for an offer; a CSO nomination maps one partner and refers it."""
-    access_require_role(actor, MICROSOFT_ROLES, action="nominate customers", rules=_nomination_rules(offer))
+    policy = policy_for(offer.program)
+    access_require_role(actor, MICROSOFT_ROLES, action="nominate customers", rules=policy.nomination_rules)
     customer_lock(customer_id=customer.pk)
     now = dates.now()
     on = dates.local_date(now)
-    is_cso = offer.program.rulebook == "cso"
-    if not is_cso and partner is not None:
+    if not policy.refers_nomination and partner is not None:
         raise InvalidInput("FY24 nominations name no partner: the customer chooses one at redemption (MWS-NOM-04)")
     evaluate("nominate", situation_for(customer=customer, offer=offer, on=on, partner=partner))
     if Nomination.objects.filter(customer=customer, offer=offer, status=NominationStatus.ACTIVE).exists():
@@ -52,8 +49,8 @@ def nomination_create(*, actor: Any, customer: Customer, offer: Offer, partner: 
         target=nomination,
         data={"offer": offer.code, "tpid": customer.tpid, "partner": partner.name if partner else None},
     )
-    if is_cso:
-        assert partner is not None
+    if policy.refers_nomination:
+        assert partner is not None  # the nomination rules refuse a referral to nobody
         params = params_for(program_code=offer.program.code, on=on)
         referral = Referral.objects.create(
             nomination=nomination,

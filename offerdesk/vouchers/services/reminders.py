@@ -8,6 +8,7 @@ from django.db import transaction
 
 from offerdesk.audit.services import audit_record
 from offerdesk.catalogue.models import Program
+from offerdesk.catalogue.policies import policy_for
 from offerdesk.catalogue.selectors import params_for
 from offerdesk.notifications.choices import NoticeKind
 
@@ -27,11 +28,11 @@ def _reminder_due(voucher: Voucher, on: dt.date, marks: list[int], sent: set[int
 
 
 def _still_needs_reminder(voucher: Voucher) -> bool:
-    """CSO: until the POE is in. FY24: only while the voucher has no redemptions (MWS-NOT-01)."""
-    live = [r for r in voucher.requests.all() if r.status not in ("rejected", "withdrawn")]
-    if voucher.offer.program.rulebook == "cso":
-        return not any(r.kind == "POE" for r in live)
-    return not live
+    """The program's policy decides from the kinds of live requests (CSO: until the POE; FY24: MWS-NOT-01).
+
+    A request says itself whether it is live (`is_open`): the vouchers app never spells its statuses."""
+    live_kinds = {r.kind for r in voucher.requests.all() if r.is_open}
+    return policy_for(voucher.offer.program).still_needs_reminder(live_kinds)
 
 
 @transaction.atomic
