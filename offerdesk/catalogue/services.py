@@ -9,6 +9,7 @@ from django.db import transaction
 
 from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.core import dates
 from offerdesk.core.errors import InvalidInput
@@ -45,7 +46,7 @@ def catalogue_sync() -> list[Program]:
 @transaction.atomic
 def parameter_set(
     *,
-    actor: Any,
+    actor: User | None,
     key: str,
     value: Any,
     effective_from: dt.date | None = None,

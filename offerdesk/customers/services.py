@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.db import transaction
 
 from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.selectors import params_for
 from offerdesk.core import dates
@@ -22,13 +22,13 @@ from .models import CompanyGroup, Customer, CustomerContact, PriorLicence, SeatL
 KEEPERS = frozenset({Role.OPERATOR})
 
 
-def _require_keeper(actor: Any, action: str) -> None:
+def _require_keeper(actor: User | None, action: str) -> None:
     access_require_role(actor, KEEPERS, action=action)
 
 
 @audited_refusals("company_group.get_or_create")
 @transaction.atomic
-def company_group_get_or_create(*, actor: Any, name: str) -> CompanyGroup:
+def company_group_get_or_create(*, actor: User | None, name: str) -> CompanyGroup:
     """The company group of that name, created if new."""
     _require_keeper(actor, "maintain company groups")
     if not name.strip():
@@ -43,7 +43,7 @@ def company_group_get_or_create(*, actor: Any, name: str) -> CompanyGroup:
 @transaction.atomic
 def customer_create(
     *,
-    actor: Any,
+    actor: User | None,
     tpid: str,
     name: str,
     sector: str,
@@ -91,7 +91,7 @@ def customer_create(
 
 @audited_refusals("customer.set_company_group")
 @transaction.atomic
-def customer_set_company_group(*, actor: Any, customer: Customer, group: CompanyGroup | None) -> Customer:
+def customer_set_company_group(*, actor: User | None, customer: Customer, group: CompanyGroup | None) -> Customer:
     _require_keeper(actor, "maintain customers")
     customer.company_group = group
     customer.save(update_fields=["company_group", "updated_at"])
@@ -106,7 +106,7 @@ def customer_set_company_group(*, actor: Any, customer: Customer, group: Company
 
 @audited_refusals("customer.set_ecif")
 @transaction.atomic
-def customer_set_ecif(*, actor: Any, customer: Customer, funded: bool) -> Customer:
+def customer_set_ecif(*, actor: User | None, customer: Customer, funded: bool) -> Customer:
     """Flag that the customer's deployment is funded by ECIF (CSO-ELIG-07, MWS-ELIG-06)."""
     _require_keeper(actor, "maintain customers")
     customer.ecif_funded = funded
@@ -117,7 +117,7 @@ def customer_set_ecif(*, actor: Any, customer: Customer, funded: bool) -> Custom
 
 @audited_refusals("customer.set_seats")
 @transaction.atomic
-def customer_set_seats(*, actor: Any, customer: Customer, sku: str, paid: int, in_use: int) -> SeatLicence:
+def customer_set_seats(*, actor: User | None, customer: Customer, sku: str, paid: int, in_use: int) -> SeatLicence:
     """Record the paid licences of one SKU and how many are in use."""
     _require_keeper(actor, "maintain licences")
     if not sku.strip():
@@ -154,7 +154,9 @@ def parse_share(raw: str | Decimal) -> Decimal:
 
 @audited_refusals("customer.set_usage")
 @transaction.atomic
-def customer_set_usage(*, actor: Any, customer: Customer, usage: dict[str, str | Decimal]) -> list[WorkloadUsage]:
+def customer_set_usage(
+    *, actor: User | None, customer: Customer, usage: dict[str, str | Decimal]
+) -> list[WorkloadUsage]:
     """Record monthly active usage by workload (CSO-ELIG-04)."""
     _require_keeper(actor, "maintain usage")
     shares = {workload.strip(): parse_share(value) for workload, value in usage.items()}
@@ -169,7 +171,7 @@ def customer_set_usage(*, actor: Any, customer: Customer, usage: dict[str, str |
 @audited_refusals("customer.set_prior_licences")
 @transaction.atomic
 def customer_set_prior_licences(
-    *, actor: Any, customer: Customer, sku: str, quantity: int, as_of: dt.date | None = None
+    *, actor: User | None, customer: Customer, sku: str, quantity: int, as_of: dt.date | None = None
 ) -> PriorLicence:
     """Record licences owned on a date; by default on the FY24 baseline date (MWS-ELIG-04, AMB-24)."""
     _require_keeper(actor, "maintain licences")

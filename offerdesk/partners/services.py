@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from offerdesk.accounts.access import access_require_role
@@ -21,7 +19,7 @@ from .models import Partner
 @transaction.atomic
 def partner_create(
     *,
-    actor: Any,
+    actor: User | None,
     name: str,
     company_group: CompanyGroup | None = None,
     primary_contact: str = "",

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 
 from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.params import Params
 from offerdesk.catalogue.policies import policy_for
@@ -172,7 +173,9 @@ def payment_for_approval(
 
 @audited_refusals("exchange_rate.set")
 @transaction.atomic
-def exchange_rate_set(*, actor: Any, currency: str, rate: Decimal | str, effective_from: dt.date) -> ExchangeRate:
+def exchange_rate_set(
+    *, actor: User | None, currency: str, rate: Decimal | str, effective_from: dt.date
+) -> ExchangeRate:
     """Finance records how many units of a currency one USD buys, from a date on (AMB-29)."""
     access_require_role(actor, {Role.FINANCE, Role.OPERATOR}, action="set exchange rates")
     code = currency.strip().upper()

@@ -131,7 +131,7 @@ def _clean_figures(
 @transaction.atomic
 def redemption_submit(
     *,
-    actor: Any,
+    actor: User | None,
     voucher: Voucher,
     partner: Partner,
     kind: str,

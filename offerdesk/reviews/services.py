@@ -10,6 +10,7 @@ from django.db import transaction
 
 from offerdesk.accounts.access import access_partner_acting_for, access_require_role, access_separation_of_duties
 from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.policies import policy_for
 from offerdesk.catalogue.rules import evaluate_redemption
@@ -69,7 +70,7 @@ def _check_not_before_submission(request: RedemptionRequest, on: dt.date) -> Non
 
 @audited_refusals("review.approve")
 @transaction.atomic
-def review_approve(*, actor: Any, request: RedemptionRequest, reason: str = "") -> RedemptionRequest:
+def review_approve(*, actor: User | None, request: RedemptionRequest, reason: str = "") -> RedemptionRequest:
     """Approve a request; a paying approval schedules its payment in the same transaction."""
     access_require_role(actor, REVIEW_ROLES, action="approve requests")
     request, voucher = request_lock(request=request)
@@ -120,7 +121,7 @@ def review_approve(*, actor: Any, request: RedemptionRequest, reason: str = "") 
 
 @audited_refusals("review.reject")
 @transaction.atomic
-def review_reject(*, actor: Any, request: RedemptionRequest, reason: str) -> RedemptionRequest:
+def review_reject(*, actor: User | None, request: RedemptionRequest, reason: str) -> RedemptionRequest:
     """Reject a request with a reason; a rejected SOW may be replaced before expiry (AMB-32)."""
     access_require_role(actor, REVIEW_ROLES, action="reject requests")
     if not reason.strip():
@@ -145,7 +146,7 @@ def review_reject(*, actor: Any, request: RedemptionRequest, reason: str) -> Red
 
 @audited_refusals("review.request_info")
 @transaction.atomic
-def review_request_info(*, actor: Any, request: RedemptionRequest, question: str) -> RedemptionRequest:
+def review_request_info(*, actor: User | None, request: RedemptionRequest, question: str) -> RedemptionRequest:
     """Ask the partner for more information; the SLA clock pauses until it answers (AMB-27)."""
     access_require_role(actor, REVIEW_ROLES, action="ask for information")
     if not question.strip():
@@ -168,7 +169,7 @@ def review_request_info(*, actor: Any, request: RedemptionRequest, question: str
 
 @audited_refusals("redemption.verify_seats")
 @transaction.atomic
-def review_verify_seats(*, actor: Any, request: RedemptionRequest, users: int) -> RedemptionRequest:
+def review_verify_seats(*, actor: User | None, request: RedemptionRequest, users: int) -> RedemptionRequest:
     """Microsoft records the deployed users it verified for a POE (CSO-USR-04)."""
     access_require_role(actor, {Role.REVIEWER, Role.OPERATOR}, action="verify deployed seats")
     users = whole_number(users, what="verified users")
@@ -193,7 +194,7 @@ def review_verify_seats(*, actor: Any, request: RedemptionRequest, users: int) -
 
 @audited_refusals("redemption.provide_info")
 @transaction.atomic
-def review_provide_info(*, actor: Any, request: RedemptionRequest, note: str) -> RedemptionRequest:
+def review_provide_info(*, actor: User | None, request: RedemptionRequest, note: str) -> RedemptionRequest:
     """The partner answers a reviewer's question; the SLA clock restarts where it paused (AMB-27)."""
     access_partner_acting_for(actor, request.partner_id, action="answer a reviewer")
     if not note.strip():

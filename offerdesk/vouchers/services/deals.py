@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from offerdesk.accounts.access import MICROSOFT_ROLES, access_require_role
+from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.core import dates
 from offerdesk.core.errors import InvalidInput
@@ -25,7 +25,7 @@ from ..models import Deal
 @transaction.atomic
 def deal_record(
     *,
-    actor: Any,
+    actor: User | None,
     customer: Customer,
     value: Decimal | str,
     close_date: dt.date,

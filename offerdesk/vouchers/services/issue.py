@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from offerdesk.accounts.access import MICROSOFT_ROLES, access_require_role
 from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.models import Offer
 from offerdesk.catalogue.policies import policy_for
@@ -34,7 +34,7 @@ from ..selectors import deal_latest_for_rules, nomination_latest_for_rules, situ
 
 def voucher_create(
     *,
-    actor: Any,
+    actor: User | None,
     nomination: Nomination,
     partner: Partner | None,
     on: dt.date,
@@ -120,7 +120,7 @@ def voucher_create(
 @audited_refusals("voucher.issue")
 @transaction.atomic
 def voucher_issue(
-    *, actor: Any, customer: Customer, offer: Offer, face_value: Decimal | str, policy_decision: str = ""
+    *, actor: User | None, customer: Customer, offer: Offer, face_value: Decimal | str, policy_decision: str = ""
 ) -> Voucher:
     """Issue a FY24 voucher against the customer's latest deal, at a fixed face value ≤ the cap (MWS-CAP-09).
     A deal with an open policy question (AMB-31) needs a program operator's decision, with its reason."""

@@ -4,13 +4,13 @@ released, payments are committed against it. Other apps change a voucher only th
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F
 
 from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.core.errors import InvalidInput
 from offerdesk.core.transitions import transition_apply
@@ -49,7 +49,7 @@ def voucher_commit_payment(*, voucher: Voucher, amount: Decimal) -> None:
 
 @audited_refusals("voucher.cancel")
 @transaction.atomic
-def voucher_cancel(*, actor: Any, voucher: Voucher, reason: str) -> Voucher:
+def voucher_cancel(*, actor: User | None, voucher: Voucher, reason: str) -> Voucher:
     """An operator cancels a voucher; it no longer counts against the TPID's limit."""
     access_require_role(actor, {Role.OPERATOR}, action="cancel vouchers")
     if not reason.strip():

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
 from offerdesk.accounts.access import MICROSOFT_ROLES, access_require_role
+from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.models import Offer
 from offerdesk.catalogue.policies import policy_for
@@ -28,7 +28,9 @@ from ..selectors import situation_for
 
 @audited_refusals("nomination.create")
 @transaction.atomic
-def nomination_create(*, actor: Any, customer: Customer, offer: Offer, partner: Partner | None = None) -> Nomination:
+def nomination_create(
+    *, actor: User | None, customer: Customer, offer: Offer, partner: Partner | None = None
+) -> Nomination:
     """Microsoft nominates a customer for an offer; a CSO nomination maps one partner and refers it."""
     policy = policy_for(offer.program)
     access_require_role(actor, MICROSOFT_ROLES, action="nominate customers", rules=policy.nomination_rules)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
 from offerdesk.accounts.access import access_partner_acting_for
+from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audit_record_many, audited_refusals
 from offerdesk.core import dates
 from offerdesk.core.errors import InvalidInput
@@ -32,7 +32,7 @@ def _pending(referral: Referral) -> Referral:
 
 @audited_refusals("referral.accept")
 @transaction.atomic
-def referral_accept(*, actor: Any, referral: Referral) -> Voucher:
+def referral_accept(*, actor: User | None, referral: Referral) -> Voucher:
     """The mapped partner registers its intent; the CSO voucher is issued the same day (CSO-ENG-02, -05)."""
     access_partner_acting_for(actor, referral.partner_id, action="accept a referral")
     referral = _pending(referral)
@@ -60,7 +60,7 @@ def referral_accept(*, actor: Any, referral: Referral) -> Voucher:
 
 @audited_refusals("referral.decline")
 @transaction.atomic
-def referral_decline(*, actor: Any, referral: Referral, reason: str = "") -> Referral:
+def referral_decline(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
     """The partner declines with no penalty (CSO-ENG-04); Microsoft may map the customer to another (AMB-14)."""
     access_partner_acting_for(actor, referral.partner_id, action="decline a referral")
     referral = _pending(referral)
