@@ -40,7 +40,7 @@ class RedemptionRequest(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=("voucher", "kind"),
-                condition=Q(status__in=["received", "needs_info", "approved"]),
+                condition=Q(status__in=[*OPEN_REQUEST_STATUSES]),
                 name="one_open_request_per_kind",
             ),
             models.CheckConstraint(
