@@ -48,6 +48,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check offerdesk tests scripts benchmarks conftest.py
 	$(BIN)/ruff format --check offerdesk tests scripts benchmarks conftest.py
 	$(BIN)/mypy offerdesk tests benchmarks conftest.py
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from offerdesk.core.admin import AuditedAdmin, AuditedTabularInline
+from offerdesk.audit.admin import AuditedAdmin, AuditedTabularInline
 
 from .models import CompanyGroup, Customer, CustomerContact, PriorLicence, SeatLicence, WorkloadUsage
 

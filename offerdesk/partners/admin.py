@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from offerdesk.core.admin import AuditedAdmin
+from offerdesk.audit.admin import AuditedAdmin
 
 from .models import Partner
 

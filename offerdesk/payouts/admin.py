@@ -7,10 +7,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from offerdesk.audit.admin import AuditedAdmin
 from offerdesk.core import dates
-from offerdesk.core.admin import AuditedAdmin, ViewOnlyAdmin
+from offerdesk.core.admin import ViewOnlyAdmin, ViewOnlyTabularInline, admin_add_inlines
+from offerdesk.redemptions.admin import RedemptionRequestAdmin
+from offerdesk.vouchers.admin import VoucherAdmin
 
 from .models import ExchangeRate, Payment
 
@@ -32,6 +36,26 @@ class PaymentAdmin(ViewOnlyAdmin):
     list_select_related = ("partner", "voucher", "request")
     search_fields = ("partner__name", "voucher__code", "voucher__customer__tpid")
     date_hierarchy = "payable_on"
+
+
+class PaymentInline(ViewOnlyTabularInline):
+    model = Payment
+    fields = ("kind", "request", "partner", "amount", "currency", "payable_on")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Payment]:
+        return super().get_queryset(request).select_related("request", "partner")
+
+
+class RequestPaymentInline(ViewOnlyTabularInline):
+    model = Payment
+    fields = ("kind", "partner", "amount", "currency", "payable_on")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Payment]:
+        return super().get_queryset(request).select_related("partner")
+
+
+admin_add_inlines(VoucherAdmin, PaymentInline)
+admin_add_inlines(RedemptionRequestAdmin, RequestPaymentInline)
 
 
 class ExchangeRateForm(forms.ModelForm):

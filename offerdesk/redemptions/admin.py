@@ -8,9 +8,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from offerdesk.core.admin import ViewOnlyAdmin, ViewOnlyTabularInline
-from offerdesk.payouts.models import Payment
-from offerdesk.reviews.models import Decision
+from offerdesk.core.admin import ViewOnlyAdmin, ViewOnlyTabularInline, admin_add_inlines
+from offerdesk.vouchers.admin import VoucherAdmin
 
 from .models import RedemptionRequest, Signature
 
@@ -20,19 +19,11 @@ class SignatureInline(ViewOnlyTabularInline):
     fields = ("party", "name", "role", "signed_at", "document_hash")
 
 
-class DecisionInline(ViewOnlyTabularInline):
-    model = Decision
-    fields = ("outcome", "reason", "decided_at", "decided_by")
+class RequestInline(ViewOnlyTabularInline):
+    model = RedemptionRequest
+    fields = ("kind", "partner", "status", "value", "submitted_on", "sla_due_on", "decided_at")
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Decision]:
-        return super().get_queryset(request).select_related("decided_by")
-
-
-class RequestPaymentInline(ViewOnlyTabularInline):
-    model = Payment
-    fields = ("kind", "partner", "amount", "currency", "payable_on")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Payment]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RedemptionRequest]:
         return super().get_queryset(request).select_related("partner")
 
 
@@ -79,11 +70,15 @@ class RedemptionRequestAdmin(ViewOnlyAdmin):
             },
         ),
     )
-    inlines = (SignatureInline, DecisionInline, RequestPaymentInline)
+    # Its decisions and payments are added by the reviews and payouts admins (`admin_add_inlines`).
+    inlines = (SignatureInline,)
 
     @admin.display(ordering="voucher__customer__name")
     def customer(self, obj: RedemptionRequest) -> Any:
         return obj.voucher.customer
+
+
+admin_add_inlines(VoucherAdmin, RequestInline)
 
 
 @admin.register(Signature)

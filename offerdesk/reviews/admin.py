@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from offerdesk.core.admin import ViewOnlyAdmin
+from offerdesk.core.admin import ViewOnlyAdmin, ViewOnlyTabularInline, admin_add_inlines
+from offerdesk.redemptions.admin import RedemptionRequestAdmin
 
 from .models import Decision
+
+
+class DecisionInline(ViewOnlyTabularInline):
+    model = Decision
+    fields = ("outcome", "reason", "decided_at", "decided_by")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Decision]:
+        return super().get_queryset(request).select_related("decided_by")
+
+
+admin_add_inlines(RedemptionRequestAdmin, DecisionInline)
 
 
 @admin.register(Decision)

@@ -5,12 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from offerdesk.core.admin import ViewOnlyAdmin, ViewOnlyTabularInline
-from offerdesk.payouts.models import Payment
-from offerdesk.redemptions.models import RedemptionRequest
 
 from .models import Deal, Nomination, Referral, Voucher, VoucherReminder
 
@@ -58,22 +54,6 @@ class DealAdmin(ViewOnlyAdmin):
     date_hierarchy = "close_date"
 
 
-class RequestInline(ViewOnlyTabularInline):
-    model = RedemptionRequest
-    fields = ("kind", "partner", "status", "value", "submitted_on", "sla_due_on", "decided_at")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[RedemptionRequest]:
-        return super().get_queryset(request).select_related("partner")
-
-
-class PaymentInline(ViewOnlyTabularInline):
-    model = Payment
-    fields = ("kind", "request", "partner", "amount", "currency", "payable_on")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Payment]:
-        return super().get_queryset(request).select_related("request", "partner")
-
-
 class ReminderInline(ViewOnlyTabularInline):
     model = VoucherReminder
     fields = ("days_before", "sent_on")
@@ -116,7 +96,8 @@ class VoucherAdmin(ViewOnlyAdmin):
             },
         ),
     )
-    inlines = (RequestInline, PaymentInline, ReminderInline)
+    # Its requests and payments are added by the redemptions and payouts admins (`admin_add_inlines`).
+    inlines = (ReminderInline,)
 
 
 @admin.register(VoucherReminder)
