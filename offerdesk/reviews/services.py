@@ -52,7 +52,9 @@ def _notify_partner(request: RedemptionRequest, voucher: Voucher, kind: NoticeKi
     outbox_deliver_on_commit()
 
 
-def _check_separation_of_duties(actor: Any, request: RedemptionRequest, voucher: Voucher, *, action: str) -> None:
+def _check_separation_of_duties(
+    actor: User | None, request: RedemptionRequest, voucher: Voucher, *, action: str
+) -> None:
     """The one who submitted (prepared) or signed a request does not decide it (OD-SOD-01)."""
     params = params_for(program_code=voucher.offer.program.code, on=dates.today())
     signers = request.signatures.values_list("signed_by_id", flat=True)
