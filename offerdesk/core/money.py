@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
+
+from . import parsing
+from .errors import InvalidInput
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -15,7 +18,7 @@ _MONEY_RE = re.compile(
 )
 
 
-class MoneyError(ValueError):
+class MoneyError(InvalidInput, ValueError):
     """A money value that cannot be read."""
 
 
@@ -31,27 +34,12 @@ def split_half(base: Decimal, *, first_rounding: str = ROUND_DOWN) -> tuple[Deci
     return first, quantize(base) - first
 
 
-def parse_money(text: str | Decimal | int) -> Decimal:
-    """Read `$75,000.00`, `75000`, or a Decimal; refuse anything else, negatives included."""
-    if isinstance(text, Decimal | int):
-        value = Decimal(text)
-    else:
-        match = _MONEY_RE.match(str(text))
-        if not match:
-            raise MoneyError(f"not an amount of money: {text!r}")
-        if match["cur"] not in (None, "USD"):
-            raise MoneyError(f"amounts are in USD, not {match['cur']}: {text!r}")
-        try:
-            value = Decimal(match["num"].replace(",", ""))
-        except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
-            raise MoneyError(f"not an amount of money: {text!r}") from exc
-    if not value.is_finite():
-        raise MoneyError(f"not an amount of money: {text!r}")
-    if value < 0:
-        raise MoneyError(f"an amount cannot be negative: {text!r}")
-    if value != value.quantize(CENT):
-        raise MoneyError(f"an amount has at most two decimals: {text!r}")
-    return quantize(value)
+def parse_money(text: str | Decimal | int, *, field: str = "amount") -> Decimal:
+    """Read `$75,000.00`, `75000`, or a Decimal, as `core.parsing.parse_money` does (OD-IN-01)."""
+    try:
+        return parsing.parse_money(text, field=field)
+    except InvalidInput as error:
+        raise MoneyError(error.message, rules=error.rules) from None
 
 
 def parse_local_money(text: str) -> tuple[str, Decimal]:
