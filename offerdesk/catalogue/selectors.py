@@ -38,3 +38,25 @@ def params_for(*, program_code: str, on: dt.date) -> Params:
     for override in overrides:
         values[override.key] = coerce_value(program.parameter(override.key), override.value)
     return Params(program_code, values)
+
+
+def catalogue_workloads() -> frozenset[str]:
+    """Every workload an offer of the catalogue counts usage or deployed users on (CSO-ELIG-04, CSO-WL-02)."""
+    return frozenset(w for _, offer in get_catalogue().offers_by_code.values() for w in offer.workloads)
+
+
+def catalogue_skus() -> frozenset[str]:
+    """Every licence SKU the catalogue names: seats in scope, qualifying purchases and what they attach to."""
+    names: set[str] = set()
+    for program in get_catalogue().programs.values():
+        names |= {sku for offer in program.file.offers for sku in offer.seat_skus}
+        skus = program.file.skus
+        if skus is not None:
+            names |= {*skus.core, *skus.e1plus, *skus.copilot, *skus.attached}
+            names |= {sku for needed in skus.attached.values() for sku in needed}
+    return frozenset(names)
+
+
+def catalogue_migration_sources() -> frozenset[str]:
+    """What a migration offer's deal may migrate from (MWS-ELIG-05)."""
+    return frozenset(m for _, offer in get_catalogue().offers_by_code.values() for m in offer.requires_migration)

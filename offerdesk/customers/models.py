@@ -81,7 +81,9 @@ class WorkloadUsage(TimeStampedModel):
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="usage")
     workload = models.CharField(max_length=80)
-    mau = models.DecimalField(max_digits=6, decimal_places=5)
+    # Ten decimals keep a share exactly as given (119,999 of 200,000 is 59.9995 %, below 60 %); the service
+    # refuses a share more precise than that rather than rounding it across a rule's threshold.
+    mau = models.DecimalField(max_digits=11, decimal_places=10)
 
     class Meta:
         constraints = [

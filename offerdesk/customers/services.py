@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -12,8 +12,8 @@ from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.choices import Role
 from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audited_refusals
-from offerdesk.catalogue.selectors import params_for
-from offerdesk.core import dates
+from offerdesk.catalogue.selectors import catalogue_workloads, params_for
+from offerdesk.core import dates, parsing
 from offerdesk.core.errors import InvalidInput
 
 from .choices import ContactKind, Sector, Segment
@@ -138,28 +138,19 @@ def customer_set_seats(*, actor: User | None, customer: Customer, sku: str, paid
     return seats
 
 
-def parse_share(raw: str | Decimal) -> Decimal:
-    """`59.9%` or `0.599` as a share between 0 and 1."""
-    text = str(raw).strip()
-    try:
-        value = Decimal(text.rstrip("%").strip())
-    except InvalidOperation as exc:
-        raise InvalidInput(f"not a percentage: {raw!r}") from exc
-    if text.endswith("%"):
-        value = value / 100
-    if not value.is_finite() or not 0 <= value <= 1:
-        raise InvalidInput(f"a usage share lies between 0% and 100%, not {raw!r}")
-    return value
-
-
 @audited_refusals("customer.set_usage")
 @transaction.atomic
 def customer_set_usage(
-    *, actor: User | None, customer: Customer, usage: dict[str, str | Decimal]
+    *, actor: User | None, customer: Customer, usage: Mapping[str, str | Decimal]
 ) -> list[WorkloadUsage]:
-    """Record monthly active usage by workload (CSO-ELIG-04)."""
+    """Record monthly active usage by workload, each share kept exactly as given (CSO-ELIG-04)."""
     _require_keeper(actor, "maintain usage")
-    shares = {workload.strip(): parse_share(value) for workload, value in usage.items()}
+    places = WorkloadUsage._meta.get_field("mau").decimal_places
+    known = catalogue_workloads()
+    shares: dict[str, Decimal] = {}
+    for raw_workload, value in parsing.parse_mapping(usage, field="usage").items():
+        workload = parsing.parse_choice(raw_workload, field="usage workload", choices=known)
+        shares[workload] = parsing.parse_share(value, field=f"usage of {workload}", places=places)
     rows = [
         WorkloadUsage.objects.update_or_create(customer=customer, workload=w, defaults={"mau": share})[0]
         for w, share in shares.items()
