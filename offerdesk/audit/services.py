@@ -8,7 +8,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from django.db import models, transaction
 
-from offerdesk.core import dates
+from offerdesk.core import dates, parsing
 from offerdesk.core.errors import DomainError, PermissionDenied
 
 from .models import AuditEvent
@@ -89,8 +89,8 @@ def audited_refusals(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                         outcome="denied" if isinstance(error, PermissionDenied) else "refused",
                         data={
                             "rules": list(error.rules),
-                            "message": error.message,
-                            "input": {k: str(v) for k, v in kwargs.items() if k != "actor"},
+                            "message": parsing.printable(error.message, limit=2000),
+                            "input": {k: parsing.printable(v) for k, v in kwargs.items() if k != "actor"},
                         },
                     )
                 raise

@@ -32,8 +32,8 @@ class OfferAdmin(ViewOnlyAdmin):
 
 @admin.register(ParameterOverride)
 class ParameterOverrideAdmin(ViewOnlyAdmin):
-    list_display = ("key", "value", "program", "effective_from", "created_by", "reason", "created_at")
+    list_display = ("key", "value", "program", "effective_from", "withdraws", "created_by", "reason", "created_at")
     list_filter = ("program", "key")
     list_select_related = ("program", "created_by")
     search_fields = ("key", "reason")
-    fields = ("key", "value", "program", "effective_from", "created_by", "reason", "created_at")
+    fields = ("key", "value", "program", "effective_from", "withdraws", "created_by", "reason", "created_at")

@@ -35,7 +35,7 @@ class Offer(TimeStampedModel):
 
 
 class ParameterOverride(models.Model):
-    """An operator's value for a parameter from a date on; never edited, superseded by a newer row."""
+    """An operator's value for a parameter from a date on, or the withdrawal of one; never edited."""
 
     program = models.ForeignKey(
         Program,
@@ -53,10 +53,17 @@ class ParameterOverride(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField()
+    # A withdrawal is a new row pointing at the override it takes back (one withdrawal each); both stay on
+    # record, and the value in force falls back to what it was without the withdrawn override.
+    withdraws = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="withdrawal", editable=False
+    )
 
     class Meta:
         ordering = ("key", "effective_from", "id")
         indexes = [models.Index(fields=("key", "effective_from"))]
 
     def __str__(self) -> str:
+        if self.withdraws_id is not None:
+            return f"{self.key}: override #{self.withdraws_id} withdrawn"
         return f"{self.key} = {self.value} from {self.effective_from or 'the start'}"

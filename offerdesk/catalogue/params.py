@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+import holidays
+
+from offerdesk.core import parsing
 from offerdesk.core.errors import InvalidInput
-from offerdesk.core.money import MoneyError, parse_money
 
 if TYPE_CHECKING:
     from .schema import ParameterSpec
@@ -18,14 +19,18 @@ if TYPE_CHECKING:
 def _as_list(raw: Any) -> list[Any]:
     if isinstance(raw, list | tuple):
         return list(raw)
-    text = str(raw).strip()
+    if not isinstance(raw, str):
+        raise ValueError(f"a list (or text with commas), not a {type(raw).__name__}")
+    text = raw.strip()
     return [] if not text else [item.strip() for item in text.split(",")]
 
 
 def _as_bool(raw: Any) -> bool:
     if isinstance(raw, bool):
         return raw
-    text = str(raw).strip().lower()
+    if not isinstance(raw, str):
+        raise ValueError(f"true or false, not a {type(raw).__name__}")
+    text = raw.strip().lower()
     if text in {"true", "yes", "1", "on"}:
         return True
     if text in {"false", "no", "0", "off"}:
@@ -33,22 +38,60 @@ def _as_bool(raw: Any) -> bool:
     raise ValueError(f"not true or false: {raw!r}")
 
 
-def _as_int(raw: Any) -> int:
-    if isinstance(raw, bool):
-        raise ValueError("not a whole number")
-    if isinstance(raw, int):
-        return raw
-    return int(str(raw).replace(",", "").strip())
+def _as_number(raw: Any, spec: ParameterSpec) -> Decimal:
+    """A decimal number or share: `0.6`, `60%`, a Decimal or an int; never a float, a boolean or an exponent."""
+    percent = isinstance(raw, str) and raw.strip().endswith("%")
+    text = raw.strip().rstrip("%") if isinstance(raw, str) else raw
+    try:
+        value = parsing.parse_decimal(
+            text, field=spec.key, minimum=Decimal("-1e12"), maximum=Decimal("1e12"), max_digits=24, places=12
+        )
+    except InvalidInput:
+        raise ValueError("not a plain number") from None
+    return value / 100 if percent else value
 
 
-def _as_date(raw: Any) -> dt.date:
-    if isinstance(raw, dt.date):
-        return raw
-    return dt.date.fromisoformat(str(raw).strip())
+def _as_calendar(raw: Any) -> str:
+    text = parsing.parse_text(raw, field="calendar", max_length=10, name=True)
+    if text.lower() == "none":
+        return "none"
+    if text.upper() not in holidays.list_supported_countries():
+        raise ValueError(f"the holidays package has no calendar {text!r}")
+    return text.upper()
+
+
+def _one(spec: ParameterSpec, kind: str, raw: Any) -> Any:
+    """One value (or one item of a list) of a parameter, parsed by the parsing layer."""
+    match kind:
+        case "int":
+            return parsing.parse_whole(raw, field=spec.key, minimum=-parsing.INT_MAX, maximum=parsing.INT_MAX)
+        case "money":
+            return parsing.parse_money(raw, field=spec.key)
+        case "decimal":
+            return _as_number(raw, spec)
+        case "date":
+            return parsing.parse_date(raw, field=spec.key)
+        case _ if spec.codes == "country":
+            return parsing.parse_country(raw, field=spec.key)
+        case _ if spec.codes == "calendar":
+            return _as_calendar(raw)
+        case _:
+            return parsing.parse_text(raw, field=spec.key, max_length=80, name=True)
+
+
+def _within_bounds(spec: ParameterSpec, value: Any) -> None:
+    numbers = value if isinstance(value, list) else [value]
+    if spec.minimum is None or spec.maximum is None or not all(isinstance(n, int | Decimal) for n in numbers):
+        return
+    for number in numbers:
+        if number < 0 <= spec.minimum:
+            raise ValueError(f"must not be negative: it takes {spec.bounds()}")
+        if not spec.minimum <= number <= spec.maximum:
+            raise ValueError(f"{number:,} is out of bounds: it takes {spec.bounds()}")
 
 
 def coerce_value(spec: ParameterSpec, raw: Any) -> Any:
-    """Parse a parameter value to its type; refuse it with a clear message if it does not fit."""
+    """Parse a parameter value to its type and bounds; refuse it with a clear message if it does not fit."""
     if isinstance(raw, str):
         text = raw.strip().strip('"').strip()
         raw = spec.value_aliases.get(text.lower(), text)
@@ -56,44 +99,49 @@ def coerce_value(spec: ParameterSpec, raw: Any) -> Any:
         match spec.type:
             case "bool":
                 value: Any = _as_bool(raw)
-            case "int":
-                value = _as_int(raw)
-                if value < 0:
-                    raise ValueError("must not be negative")
-            case "decimal":
-                value = Decimal(str(raw).strip().rstrip("%"))
-                if str(raw).strip().endswith("%"):
-                    value = value / 100
-                if not value.is_finite() or value < 0:
-                    raise ValueError("must be a non-negative number")
-            case "money":
-                value = parse_money(raw)
-            case "date":
-                value = _as_date(raw)
             case "optional_date":
-                value = None if raw in (None, "") else _as_date(raw)
+                value = None if raw in (None, "") else _one(spec, "date", raw)
             case "choice":
-                value = str(raw).strip()
-            case "str":
-                value = str(raw).strip()
-            case "int_list":
-                value = [_as_int(v) for v in _as_list(raw)]
-                if any(v < 0 for v in value):
-                    raise ValueError("numbers must not be negative")
-            case "money_list":
-                value = [parse_money(v) for v in _as_list(raw)]
-            case "str_list":
-                value = [str(v).strip() for v in _as_list(raw)]
-    except (ValueError, TypeError, InvalidOperation, MoneyError) as exc:
-        raise InvalidInput(f"parameter {spec.key} ({spec.type}) cannot take {raw!r}: {exc}") from exc
+                value = parsing.parse_text(raw, field=spec.key, max_length=80, name=True)
+            case "int_list" | "money_list" | "str_list":
+                value = [_one(spec, spec.type.removesuffix("_list"), v) for v in _as_list(raw)]
+            case _:
+                value = _one(spec, spec.type, raw)
+        _within_bounds(spec, value)
+    except (ValueError, TypeError, InvalidOperation, InvalidInput) as exc:
+        reason = exc.message if isinstance(exc, InvalidInput) else str(exc)
+        raise InvalidInput(
+            f"parameter {spec.key} ({spec.type}) cannot take {parsing.shown(raw)}: {reason}", rules=(parsing.RULE,)
+        ) from exc
     if spec.ascending and isinstance(value, list) and any(a >= b for a, b in pairwise(value)):
-        raise InvalidInput(f"parameter {spec.key} lists its values in ascending order, not {raw!r}")
+        raise InvalidInput(
+            f"parameter {spec.key} lists its values in ascending order, not {parsing.shown(raw)}",
+            rules=(parsing.RULE,),
+        )
     if spec.choices is not None:
         values = value if isinstance(value, list) else [value]
         bad = [v for v in values if v not in spec.choices]
         if bad:
-            raise InvalidInput(f"parameter {spec.key} takes one of {spec.choices}, not {bad[0]!r}")
+            raise InvalidInput(
+                f"parameter {spec.key} takes one of {spec.choices}, not {bad[0]!r}", rules=(parsing.RULE,)
+            )
     return value
+
+
+def relation_problems(specs: Iterable[ParameterSpec], values: Mapping[str, Any]) -> list[str]:
+    """What is wrong between parameters: a date after the date it may not pass, lists of unequal length."""
+    problems = []
+    for spec in specs:
+        value = values.get(spec.key)
+        other = values.get(spec.not_after) if spec.not_after else None
+        if value is not None and other is not None and value > other:
+            problems.append(f"parameter {spec.key} ({value}) may not be after {spec.not_after} ({other})")
+        if spec.same_length_as and value is not None and len(value) != len(values.get(spec.same_length_as, [])):
+            problems.append(
+                f"parameter {spec.key} has one value for each of {spec.same_length_as}: "
+                f"{len(value)} for {len(values.get(spec.same_length_as, []))}"
+            )
+    return problems
 
 
 class Params(Mapping[str, Any]):

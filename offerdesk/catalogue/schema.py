@@ -28,8 +28,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+NUMERIC_TYPES = frozenset({"int", "decimal", "money", "int_list", "money_list"})
+TEXT_TYPES = frozenset({"str", "str_list"})
+DATE_TYPES = frozenset({"date", "optional_date"})
+LIST_TYPES = frozenset({"int_list", "money_list", "str_list"})
+
+
 class ParameterSpec(Strict):
-    """One adjustable parameter of the rule book (§3.0) with its default."""
+    """One adjustable parameter of the rule book (§3.0) with its default and its bounds (OD-IN-01)."""
 
     key: str
     type: ParamType
@@ -40,10 +46,47 @@ class ParameterSpec(Strict):
     ascending: bool = False
     aliases: list[str] = []
     value_aliases: dict[str, str] = {}
+    # Bounds: a number (each number of a list) lies in [min, max]; text comes from a real list of codes;
+    # a date is not after another date parameter; a list is as long as another list parameter.
+    minimum: Decimal | None = Field(default=None, alias="min")
+    maximum: Decimal | None = Field(default=None, alias="max")
+    codes: Literal["country", "calendar"] | None = None
+    not_after: str | None = None
+    same_length_as: str | None = None
 
     def names(self) -> set[str]:
         """The key and the other names the rule book uses for it."""
         return {self.key, *self.aliases}
+
+    def bounds(self) -> str:
+        """The bounds in words, for messages and listings."""
+        if self.minimum is not None and self.maximum is not None:
+            return f"{self.minimum:,} to {self.maximum:,}"
+        if self.codes == "country":
+            return "ISO 3166-1 alpha-2 country codes"
+        if self.codes == "calendar":
+            return "a country calendar of the holidays package, or none"
+        if self.choices is not None:
+            return "one of " + ", ".join(self.choices)
+        if self.not_after:
+            return f"a date from 2000-01-01 to 2100-12-31, not after {self.not_after}"
+        if self.type in DATE_TYPES:
+            return "a date from 2000-01-01 to 2100-12-31"
+        return "true or false" if self.type == "bool" else ""
+
+    @model_validator(mode="after")
+    def _bounds_declared(self) -> ParameterSpec:
+        if self.type in NUMERIC_TYPES and (self.minimum is None or self.maximum is None):
+            raise ValueError(f"parameter {self.key}: a number parameter declares its min and max")
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError(f"parameter {self.key}: min is above max")
+        if self.type in TEXT_TYPES and self.choices is None and self.codes is None:
+            raise ValueError(f"parameter {self.key}: a {self.type} parameter declares its choices or codes")
+        if self.not_after and self.type not in DATE_TYPES:
+            raise ValueError(f"parameter {self.key}: only a date parameter is not_after another")
+        if self.same_length_as and self.type not in LIST_TYPES:
+            raise ValueError(f"parameter {self.key}: only a list parameter is same_length_as another")
+        return self
 
     @model_validator(mode="after")
     def _default_is_valid(self) -> ParameterSpec:
@@ -167,6 +210,21 @@ class CatalogueFile(Strict):
         if len(keys) != len(set(keys)):
             raise ValueError("parameter keys must be unique within a program")
         return value
+
+    @model_validator(mode="after")
+    def _related_parameters_agree(self) -> CatalogueFile:
+        from .params import coerce_value, relation_problems
+
+        specs = {p.key: p for p in self.parameters}
+        for spec in self.parameters:
+            for other, types in ((spec.not_after, DATE_TYPES), (spec.same_length_as, LIST_TYPES)):
+                if other is not None and (other not in specs or specs[other].type not in types):
+                    raise ValueError(f"parameter {spec.key} refers to {other!r}, which is no such parameter here")
+        defaults = {p.key: coerce_value(p, p.default) for p in self.parameters}
+        problems = relation_problems(self.parameters, defaults)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @model_validator(mode="after")
     def _references_exist(self) -> CatalogueFile:

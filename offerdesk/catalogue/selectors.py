@@ -26,11 +26,12 @@ def offer_spec(*, offer: Offer | str) -> tuple[LoadedProgram, OfferSpec]:
 
 
 def params_for(*, program_code: str, on: dt.date) -> Params:
-    """Every parameter of a program as in force on a date: the default, or the newest override by then."""
+    """Every parameter of a program as in force on a date: the default, or the newest override by then that
+    has not been withdrawn."""
     program = get_catalogue().programs[program_code]
     values: dict[str, Any] = {spec.key: coerce_value(spec, spec.default) for spec in program.file.parameters}
     overrides = (
-        ParameterOverride.objects.filter(key__in=values.keys())
+        ParameterOverride.objects.filter(key__in=values.keys(), withdraws__isnull=True, withdrawal__isnull=True)
         .filter(Q(program__isnull=True) | Q(program__code=program_code))
         .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=on))
         .order_by(F("effective_from").asc(nulls_first=True), "created_at", "id")

@@ -61,6 +61,17 @@ def shown(raw: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def printable(raw: Any, *, limit: int = 500) -> str:
+    """A raw value as text any database stores: NUL and lone surrogates escaped, cut at `limit` characters
+    (what the audit trail keeps of a refused input)."""
+    try:
+        text = raw if isinstance(raw, str) else str(raw)
+    except ValueError:  # an int too long to print
+        return f"a {type(raw).__name__}"
+    text = text[:limit].replace("\0", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 def _type_name(raw: Any) -> str:
     return "a boolean" if isinstance(raw, bool) else f"a {type(raw).__name__}"
 
@@ -348,7 +359,7 @@ def parse_date_range(start: dt.date, end: dt.date, *, field: str) -> tuple[dt.da
 
 def parse_decimal(raw: Any, *, field: str, minimum: Decimal, maximum: Decimal, max_digits: int, places: int) -> Decimal:
     """A plain decimal number (text, a Decimal or an int) within [minimum, maximum] and its column's
-    digits; never a float, a boolean, an exponent or NaN."""
+    digits, returned as given; never a float, a boolean, an exponent or NaN."""
     if isinstance(raw, bool) or not isinstance(raw, str | Decimal | int):
         raise refuse(field, f"a number is text, a Decimal or an int, not {_type_name(raw)}")
     if isinstance(raw, str):
@@ -364,4 +375,4 @@ def parse_decimal(raw: Any, *, field: str, minimum: Decimal, maximum: Decimal, m
         raise refuse(field, f"too many digits: {shown(raw)}") from None
     if exact != value or len(exact.as_tuple().digits) > max_digits:
         raise refuse(field, f"at most {places} decimals and {max_digits} digits: {shown(raw)}")
-    return exact
+    return value

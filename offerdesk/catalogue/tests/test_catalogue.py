@@ -16,7 +16,7 @@ from offerdesk.audit.models import AuditEvent
 from offerdesk.catalogue.loader import DATA_DIR, CatalogueError, get_catalogue, load_file
 from offerdesk.catalogue.models import ParameterOverride
 from offerdesk.catalogue.params import coerce_value
-from offerdesk.catalogue.schema import ParameterSpec
+from offerdesk.catalogue.schema import NUMERIC_TYPES, TEXT_TYPES, ParameterSpec
 from offerdesk.catalogue.selectors import offer_get, params_for
 from offerdesk.catalogue.services import parameter_set
 from offerdesk.core.errors import InvalidInput, NotFound, PermissionDenied
@@ -45,20 +45,23 @@ poe_template = "POE"
 [[parameters]]
 key = "x.days"
 type = "int"
+min = 0
+max = 3650
 default = {default}
 rules = ["X-01"]
 help = "days"
 """
 
 
-def spec(type_: str, default: Any, choices: list[str] | None = None) -> ParameterSpec:
-    return ParameterSpec(
-        key=f"t.{type_}",
-        type=type_,  # type: ignore[arg-type]
-        default=default,
-        choices=choices,
-        rules=["R-01"],
-        help="t",
+def spec(type_: str, default: Any, choices: list[str] | None = None, **bounds: Any) -> ParameterSpec:
+    """A parameter of that type; numbers within the database's range and text from `choices` unless told."""
+    if type_ in NUMERIC_TYPES:
+        bounds = {"min": 0, "max": 2_147_483_647, **bounds}
+    if type_ in TEXT_TYPES and choices is None:
+        bounds = {"codes": "calendar", **bounds}
+    return ParameterSpec.model_validate(
+        {"key": f"t.{type_}", "type": type_, "default": default, "choices": choices, "rules": ["R-01"], "help": "t"}
+        | bounds
     )
 
 
@@ -148,7 +151,8 @@ def test_a_minimal_file_loads(tmp_path: Path) -> None:
         ),
         (
             MINIMAL.format(code="TST", offer="TO", default=3)
-            + '\n[[parameters]]\nkey = "x.days"\ntype = "int"\ndefault = 1\nrules = ["X"]\nhelp = "h"\n',
+            + '\n[[parameters]]\nkey = "x.days"\ntype = "int"\nmin = 0\nmax = 9\ndefault = 1\n'
+            + 'rules = ["X"]\nhelp = "h"\n',
             "parameter keys must be unique",
         ),
     ],
@@ -275,7 +279,7 @@ def test_an_int_list_reads_a_comma_separated_text(values: list[int]) -> None:
         ("int_list", [30, 7], [30, 7]),
         ("money_list", "25000, 50000", [Decimal("25000.00"), Decimal("50000.00")]),
         ("str_list", "", []),
-        ("str", "  US ", "US"),
+        ("str", "  us ", "US"),
     ],
 )
 def test_parameter_values_are_read_to_their_type(type_: str, raw: Any, expected: Any) -> None:

@@ -1,4 +1,4 @@
-"""`offerdesk parameter list|set`: the program parameters in force, and an operator's override."""
+"""`offerdesk parameter list|overrides|set|withdraw`: the parameters in force, and an operator's changes."""
 
 from __future__ import annotations
 
@@ -9,37 +9,51 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from offerdesk.accounts.models import User
 from offerdesk.catalogue.loader import get_catalogue
+from offerdesk.catalogue.models import ParameterOverride
 from offerdesk.catalogue.selectors import params_for
-from offerdesk.catalogue.services import parameter_set
-from offerdesk.core import dates
+from offerdesk.catalogue.services import parameter_set, parameter_withdraw
+from offerdesk.core import dates, parsing
 from offerdesk.core.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = "List the parameters in force on a date, or override one as a program operator (audited)."
+    help = "List the parameters in force on a date, or override or withdraw one as a program operator (audited)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         listing = sub.add_parser("list", help="Every parameter of every program as in force on a date.")
-        listing.add_argument("--on", type=dt.date.fromisoformat, help="The date (default: today).")
+        listing.add_argument("--on", help="The date, YYYY-MM-DD (default: today).")
+        sub.add_parser("overrides", help="Every override and withdrawal ever entered, with its id.")
         setting = sub.add_parser("set", help="Override one parameter from a date on.")
         setting.add_argument("key")
         setting.add_argument("value")
         setting.add_argument("--user", required=True, help="The operator's username (recorded on the audit trail).")
-        setting.add_argument(
-            "--from",
-            dest="effective_from",
-            type=dt.date.fromisoformat,
-            help="First day the value applies (default: from the start).",
-        )
+        setting.add_argument("--from", dest="effective_from", help="First day the value applies (default: the start).")
         setting.add_argument("--program", help="Only this program (default: every program that has the key).")
         setting.add_argument("--reason", default="", help="Why; kept with the override.")
+        withdrawing = sub.add_parser("withdraw", help="Take back an override (a new, audited entry).")
+        which = withdrawing.add_mutually_exclusive_group(required=True)
+        which.add_argument("--id", dest="override_id", help="The override's id (see `parameter overrides`).")
+        which.add_argument("--key", help="The override's key: the newest override of it for --program and --from.")
+        withdrawing.add_argument("--program", help="With --key: the override's program (default: every program).")
+        withdrawing.add_argument("--from", dest="effective_from", help="With --key: the override's first day.")
+        withdrawing.add_argument("--user", required=True, help="The operator's username.")
+        withdrawing.add_argument("--reason", required=True, help="Why; kept with the withdrawal.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["action"] == "list":
-            self._list(options["on"] or dates.today())
-        else:
-            self._set(options)
+        try:
+            match options["action"]:
+                case "list":
+                    on = options["on"]
+                    self._list(dates.today() if on is None else parsing.parse_date(on, field="--on"))
+                case "overrides":
+                    self._overrides()
+                case "set":
+                    self._set(options)
+                case _:
+                    self._withdraw(options)
+        except DomainError as error:
+            raise CommandError(error.message) from error
 
     def _list(self, on: dt.date) -> None:
         for code, program in get_catalogue().programs.items():
@@ -48,19 +62,46 @@ class Command(BaseCommand):
             for spec in program.file.parameters:
                 self.stdout.write(f"  {spec.key:<34} {params[spec.key]!s:<28} {', '.join(spec.rules)}")
 
-    def _set(self, options: dict[str, Any]) -> None:
-        user = User.objects.filter(username=options["user"]).first()
+    def _overrides(self) -> None:
+        for row in ParameterOverride.objects.select_related("program", "created_by", "withdrawal").order_by("id"):
+            scope = row.program.code if row.program else "every program"
+            state = " (withdrawn)" if hasattr(row, "withdrawal") else ""
+            by = row.created_by.username if row.created_by else "system"
+            self.stdout.write(f"#{row.pk:<5} {row} [{scope}] by {by} on {row.created_at:%Y-%m-%d}{state}")
+
+    @staticmethod
+    def _user(username: str) -> User:
+        user = User.objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"no user {options['user']!r}")
-        try:
-            override = parameter_set(
-                actor=user,
-                key=options["key"],
-                value=options["value"],
-                effective_from=options["effective_from"],
-                program_code=options["program"],
-                reason=options["reason"],
-            )
-        except DomainError as error:
-            raise CommandError(error.message) from error
+            raise CommandError(f"no user {username!r}")
+        return user
+
+    def _set(self, options: dict[str, Any]) -> None:
+        override = parameter_set(
+            actor=self._user(options["user"]),
+            key=options["key"],
+            value=options["value"],
+            effective_from=options["effective_from"],
+            program_code=options["program"],
+            reason=options["reason"],
+        )
         self.stdout.write(f"{override.key} = {override.value} from {override.effective_from or 'the start'}")
+
+    def _withdraw(self, options: dict[str, Any]) -> None:
+        withdrawal = parameter_withdraw(
+            actor=self._user(options["user"]),
+            override_id=options["override_id"],
+            key=options["key"],
+            program_code=options["program"],
+            effective_from=options["effective_from"],
+            reason=options["reason"],
+        )
+        on = dates.today()
+        self.stdout.write(
+            f"override #{withdrawal.withdraws_id} withdrawn; {withdrawal.key} in force on {on}: "
+            + ", ".join(
+                f"{code} {params_for(program_code=code, on=on)[withdrawal.key]}"
+                for code in get_catalogue().programs
+                if withdrawal.key in {s.key for s in get_catalogue().programs[code].file.parameters}
+            )
+        )
