@@ -55,16 +55,14 @@ def _check_relations(key: str, programs: list[LoadedProgram], since: dt.date | N
     for program in programs:
         spec = program.parameter(key)
         related = {spec.key, *(k for k in (spec.not_after, spec.same_length_as) if k)}
-        related |= {s.key for s in program.file.parameters if key in (s.not_after, s.same_length_as)}
+        related |= {s.key for s in program.file.parameters if spec.key in (s.not_after, s.same_length_as)}
         if related == {spec.key}:
             continue
         first = since or parsing.FIRST_DAY
-        later = (
-            ParameterOverride.objects.filter(key__in=related, effective_from__gt=first)
-            .values_list("effective_from", flat=True)
-            .distinct()
+        later = ParameterOverride.objects.filter(key__in=related, effective_from__gt=first).values_list(
+            "effective_from", flat=True
         )
-        for day in {first, *later}:
+        for day in sorted({first, *(d for d in later if d is not None)}):
             problems = relation_problems(program.file.parameters, params_for(program_code=program.code, on=day))
             if problems:
                 raise InvalidInput(f"{program.code} on {day}: " + "; ".join(problems), rules=(parsing.RULE,))

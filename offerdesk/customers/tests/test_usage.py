@@ -12,7 +12,7 @@ from offerdesk.customers.services import customer_set_usage
 from tests.factories import Cast, audit_events, cso_customer, cso_nominate, on, snapshot
 
 # 119,999 active users of 200,000 seats: 59.9995 %, which is below 60 % however it is written.
-JUST_BELOW = {
+JUST_BELOW: dict[str, str | Decimal] = {
     "Exchange Online": "59.9995%",
     "SharePoint Online": Decimal(119_999) / Decimal(200_000),
     "Teams": "70%",
