@@ -2,10 +2,59 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.test import TransactionTestCase
+from pytest_django.fixtures import validate_django_db
 
 from offerdesk.vouchers.models import Voucher
+from tests.databases import throwaway_database
 from tests.factories import Cast, cso_customer, cso_voucher, customer, make_cast, mws_voucher
+
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def is_transactional(item: pytest.Item) -> bool:
+    """The same test pytest-django makes to run a test in a TransactionTestCase."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
+    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+class _Throwaway:
+    """Whether the transactional test now ending ran in a throwaway database."""
+
+    ran = False
+
+
+def _drop_rather_than_flush(self: TransactionTestCase) -> None:
+    # Django would flush every table here, which the append-only triggers refuse; the test ran in a copy
+    # that is gone already. Refuse loudly if one did not, rather than leave its rows for the next test.
+    if not _Throwaway.ran:
+        raise RuntimeError("a transactional test ran outside a throwaway database (see tests/databases.py)")
+    _Throwaway.ran = False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    TransactionTestCase._fixture_teardown = _drop_rather_than_flush  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _transactional_tests_run_in_a_throwaway_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each transactional test gets its own copy of the test database (tests/databases.py)."""
+    if not is_transactional(request.node):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # set up first, so that it ends after the copy is gone
+    try:
+        with throwaway_database():
+            yield
+    finally:
+        _Throwaway.ran = True
 
 
 @pytest.fixture

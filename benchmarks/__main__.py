@@ -29,9 +29,14 @@ def setup_django() -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
-    if os.environ["DATABASE_URL"].startswith("postgres"):
-        call_command("flush", "--noinput", verbosity=0)
+    if connection.vendor == "postgresql":
+        # A fresh database rather than a flush: the audit trail and the ledger refuse TRUNCATE (ADR 3)
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            cursor.execute(f"CREATE DATABASE {name}")
     call_command("migrate", "--noinput", verbosity=0)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -16,7 +17,7 @@ from tests.factories import Cast, audit_events, moment, on
 
 @audited_refusals("test.thing")
 @transaction.atomic
-def thing(*, actor: object, amount: int, fail_with: Exception | None = None) -> int:
+def thing(*, actor: Any, amount: int, fail_with: Exception | None = None) -> int:
     """A stand-in service: writes an audit event, then maybe fails."""
     audit_record(actor=actor, action="test.thing", data={"amount": amount})
     if fail_with is not None:
@@ -121,11 +122,17 @@ def test_a_successful_call_leaves_only_its_own_event(cast: Cast) -> None:
     assert [(e.outcome, e.data) for e in audit_events("test.thing")] == [("done", {"amount": 3})]
 
 
-def test_a_crash_is_not_mistaken_for_a_refusal(cast: Cast) -> None:
+def test_a_crash_is_audited_as_an_error_not_mistaken_for_a_refusal(cast: Cast) -> None:
     with pytest.raises(ZeroDivisionError):
-        thing(actor=cast.operator, amount=1, fail_with=ZeroDivisionError())
-    # A crash rolls back the service's own event and records no refusal: it is a bug, not a "no"
-    assert audit_events("test.thing") == []
+        thing(actor=cast.operator, amount=1, fail_with=ZeroDivisionError("division by zero"))
+    # A crash rolls back the service's own event and leaves one "error": it is a bug, not a "no"
+    [event] = audit_events("test.thing")
+    assert (event.outcome, event.actor) == ("error", cast.operator)
+    assert event.data == {
+        "error": "ZeroDivisionError",
+        "message": "division by zero",
+        "input": {"amount": "1", "fail_with": "division by zero"},
+    }
 
 
 def test_refusals_are_audited_even_inside_an_outer_transaction(cast: Cast) -> None:
@@ -143,7 +150,6 @@ def test_the_database_refuses_to_rewrite_the_trail_behind_the_orm(cast: Cast) ->
     event = audit_record(actor=cast.operator, action="partner.touch")
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET action = %s WHERE id = %s", ["rewritten", event.pk])
-    if connection.vendor == "postgresql":  # SQLite's test flush deletes rows, so only PostgreSQL refuses DELETE
-        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "partner.touch"
