@@ -39,8 +39,8 @@ from offerdesk.daily import daily
 from offerdesk.notifications.models import OutboxMessage
 from offerdesk.partners.models import Partner
 from offerdesk.partners.services import partner_create
-from offerdesk.payouts.models import ExchangeRate, Payment
-from offerdesk.payouts.services import exchange_rate_set
+from offerdesk.payouts.models import ExchangeRate, Payment, PaymentConversion
+from offerdesk.payouts.services import exchange_rate_set, payment_fix_local_amount
 from offerdesk.redemptions.models import RedemptionRequest, Signature
 from offerdesk.redemptions.services import SignatureInput, redemption_submit, redemption_template_id
 from offerdesk.reviews.models import Decision
@@ -64,6 +64,7 @@ VIEW_ONLY: set[type[Model]] = {
     Signature,
     Decision,
     Payment,
+    PaymentConversion,
     OutboxMessage,
 }
 # Reference data: edited in the admin.
@@ -75,8 +76,9 @@ EDITABLE: set[type[Model]] = {
     WorkloadUsage,
     PriorLicence,
     Partner,
-    ExchangeRate,
 }
+# Append-only reference data: added in the admin, then only read; a correction is a new entry (I-22).
+ADD_ONLY: set[type[Model]] = {ExchangeRate}
 MDO = "M365 Deployment Offer"
 
 
@@ -223,6 +225,8 @@ def everything(desk: Desk) -> Iterator[Desk]:
     request = submitted_sow(desk, redeemed)
     with at("2023-11-03"):
         review_approve(actor=desk.personas.reviewer, request=request)
+    with at("2023-11-30"):
+        payment_fix_local_amount(actor=desk.personas.finance, payment=Payment.objects.get())
     with at("2024-03-06"):
         daily(on=dt.date(2024, 3, 6))
     assert VoucherReminder.objects.filter(voucher=idle).exists()
@@ -233,7 +237,7 @@ def everything(desk: Desk) -> Iterator[Desk]:
 
 
 def test_every_domain_model_is_in_the_admin_and_classified() -> None:
-    assert set(offerdesk_models(set(DOMAIN_APPS))) == VIEW_ONLY | EDITABLE
+    assert set(offerdesk_models(set(DOMAIN_APPS))) == VIEW_ONLY | EDITABLE | ADD_ONLY
 
 
 @pytest.mark.parametrize("model", offerdesk_models(), ids=label)
@@ -315,7 +319,7 @@ def test_parameter_override_shows_who_set_what_from_when_and_why(admin_client: A
 # ---------------------------------------------------------------------------- reference data is edited
 
 
-@pytest.mark.parametrize("model", by_label(EDITABLE), ids=label)
+@pytest.mark.parametrize("model", by_label(EDITABLE | ADD_ONLY), ids=label)
 def test_reference_data_add_page_opens(admin_client: Any, everything: Desk, model: type[Model]) -> None:
     assert admin_client.get(add(model)).status_code == 200
 
@@ -382,6 +386,26 @@ def test_seats_in_use_cannot_exceed_paid_seats(admin_client: Any, everything: De
     assert response.status_code == 200
     seats.refresh_from_db()
     assert (seats.paid, seats.in_use) == (1000, 200)
+
+
+@pytest.mark.parametrize("model", by_label(ADD_ONLY), ids=label)
+def test_append_only_reference_rows_are_added_never_changed_or_deleted(
+    admin_client: Any, everything: Desk, model: type[Model], rf: Any
+) -> None:
+    model_admin = admin.site._registry[model]
+    obj = model._default_manager.first()
+    assert obj is not None
+    request = rf.get("/")
+    request.user = User.objects.get(username="admin")
+    assert model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request, obj)
+    assert not model_admin.has_delete_permission(request, obj)
+    assert "delete_selected" not in model_admin.get_actions(request)
+    before = list(model._default_manager.order_by("pk").values_list())
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_delete", args=[obj.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert admin_client.post(change(obj), {}).status_code == 403
+    assert list(model._default_manager.order_by("pk").values_list()) == before
 
 
 def test_adding_an_exchange_rate_stamps_it_and_checks_it(admin_client: Any, everything: Desk) -> None:

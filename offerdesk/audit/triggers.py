@@ -40,6 +40,11 @@ def _sqlite(table: str) -> dict[str, str]:
     }
 
 
+def trigger_names(vendor: str, table: str) -> set[str]:
+    """The triggers `guard` gives a table on this backend."""
+    return set(_triggers(vendor, table))
+
+
 def _triggers(vendor: str, table: str) -> dict[str, str]:
     if vendor == "postgresql":
         return _postgres(table)

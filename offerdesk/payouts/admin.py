@@ -1,5 +1,5 @@
-"""The payments ledger (view-only: it is appended to by the review services, never changed) and exchange rates
-(reference data kept by finance, edited here and audited)."""
+"""The payments ledger and fixed local amounts (view-only: appended to by services, never changed) and
+exchange rates (kept by finance: added here and audited, never changed or deleted, I-22)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from offerdesk.core.admin import ViewOnlyAdmin, ViewOnlyTabularInline, admin_add
 from offerdesk.redemptions.admin import RedemptionRequestAdmin
 from offerdesk.vouchers.admin import VoucherAdmin
 
-from .models import ExchangeRate, Payment
+from .models import ExchangeRate, Payment, PaymentConversion
 
 
 @admin.register(Payment)
@@ -87,7 +87,21 @@ class ExchangeRateAdmin(AuditedAdmin):
     date_hierarchy = "effective_from"
     readonly_fields = ("created_at",)
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a correction is a new entry (I-22): rates are added, and then only read
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if not change:
-            obj.created_at = dates.now()
+        obj.created_at = dates.now()
         super().save_model(request, obj, form, change)
+
+
+@admin.register(PaymentConversion)
+class PaymentConversionAdmin(ViewOnlyAdmin):
+    list_display = ("payment", "currency", "rate", "local_amount", "fixed_at", "fixed_by")
+    list_filter = ("currency",)
+    list_select_related = ("payment", "fixed_by")
+    search_fields = ("payment__partner__name", "payment__voucher__code", "payment__voucher__customer__tpid")
+    date_hierarchy = "fixed_at"

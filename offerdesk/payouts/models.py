@@ -1,7 +1,8 @@
-"""The payments ledger (append-only) and exchange rates."""
+"""The payments ledger, exchange rates and fixed local amounts: all append-only."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -37,20 +38,49 @@ class Payment(AppendOnlyModel):
         return f"{self.amount} USD to {self.partner_id} on {self.payable_on}"
 
 
-class ExchangeRate(models.Model):
-    """Units of a currency per USD, in effect from a date until the next rate."""
+class ExchangeRate(AppendOnlyModel):
+    """Units of a currency per USD from a date on; never edited: a correction is a new entry (I-15, I-22)."""
 
     currency = models.CharField(max_length=3)
     rate = models.DecimalField(max_digits=18, decimal_places=6)
     effective_from = models.DateField()
     created_at = models.DateTimeField()
 
+    append_only_noun = "exchange rates"
+
     class Meta:
-        ordering = ("currency", "-effective_from")
+        # For a date with several entries, the latest entered is the one in effect
+        ordering = ("currency", "-effective_from", "-created_at", "-id")
         constraints = [
-            models.UniqueConstraint(fields=("currency", "effective_from"), name="one_rate_per_currency_and_day"),
             models.CheckConstraint(name="rate_positive", condition=Q(rate__gt=0)),
         ]
+        indexes = [models.Index(fields=("currency", "effective_from"), name="rate_currency_day")]
 
     def __str__(self) -> str:
         return f"{self.rate} {self.currency}/USD from {self.effective_from}"
+
+
+class PaymentConversion(AppendOnlyModel):
+    """A payment's local amount as a payment run fixed it, at the rate then in effect; never changed (I-15)."""
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="conversion")
+    currency = models.CharField(max_length=3)
+    rate = models.DecimalField(max_digits=18, decimal_places=6)
+    exchange_rate = models.ForeignKey(
+        ExchangeRate, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="None for USD."
+    )
+    local_amount = models.DecimalField(max_digits=28, decimal_places=2)
+    fixed_at = models.DateTimeField()
+    fixed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    append_only_noun = "fixed local amounts"
+
+    class Meta:
+        ordering = ("fixed_at", "id")
+        constraints = [
+            models.CheckConstraint(name="conversion_rate_positive", condition=Q(rate__gt=0)),
+            models.CheckConstraint(name="conversion_amount_positive", condition=Q(local_amount__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.local_amount} fixed for payment {self.payment_id}"

@@ -20,7 +20,7 @@ from offerdesk.catalogue.rules.deployment import combination_cap
 from offerdesk.catalogue.rules.redemption import payment_flow
 from offerdesk.catalogue.selectors import offer_spec
 from offerdesk.core import dates
-from offerdesk.core.errors import InvalidInput
+from offerdesk.core.errors import InvalidInput, PermissionDenied
 from offerdesk.core.money import ZERO, quantize, split_half
 from offerdesk.redemptions.choices import RequestKind, RequestStatus
 from offerdesk.redemptions.models import RedemptionRequest
@@ -29,7 +29,8 @@ from offerdesk.vouchers.models import Voucher
 from offerdesk.vouchers.services import voucher_commit_payment
 
 from .choices import PaymentKind
-from .models import ExchangeRate, Payment
+from .models import ExchangeRate, Payment, PaymentConversion
+from .selectors import USD, exchange_rate_entry_on
 
 RATE_RE = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
 
@@ -176,7 +177,7 @@ def payment_for_approval(
 def exchange_rate_set(
     *, actor: User | None, currency: str, rate: Decimal | str, effective_from: dt.date
 ) -> ExchangeRate:
-    """Finance records how many units of a currency one USD buys, from a date on (AMB-29)."""
+    """Finance records how many units of a currency one USD buys from a date on, as a new entry (AMB-29, I-22)."""
     access_require_role(actor, {Role.FINANCE, Role.OPERATOR}, action="set exchange rates")
     code = currency.strip().upper()
     if len(code) != 3 or not code.isalpha():
@@ -192,9 +193,8 @@ def exchange_rate_set(
         raise InvalidInput("an exchange rate must be above zero")
     if value != value.quantize(Decimal("0.000001")):
         raise InvalidInput("an exchange rate has at most six decimals")
-    row, _ = ExchangeRate.objects.update_or_create(
-        currency=code, effective_from=effective_from, defaults={"rate": value, "created_at": dates.now()}
-    )
+    # Never an update: a correction is a new entry, and the latest entered for a date is the one in effect
+    row = ExchangeRate.objects.create(currency=code, rate=value, effective_from=effective_from, created_at=dates.now())
     audit_record(
         actor=actor,
         action="exchange_rate.set",
@@ -202,3 +202,55 @@ def exchange_rate_set(
         data={"currency": code, "rate": str(value), "effective_from": effective_from},
     )
     return row
+
+
+def _already_fixed(payment: Payment) -> InvalidInput:
+    return InvalidInput(f"payment {payment.pk} already has its local amount fixed, for good", rules=["I-15"])
+
+
+@audited_refusals("payment.fix_local_amount")
+@transaction.atomic
+def payment_fix_local_amount(*, actor: User | None, payment: Payment) -> PaymentConversion:
+    """Finance fixes a payment's local amount at the rate in effect on its payable date, for good (I-15)."""
+    if actor is None:
+        raise PermissionDenied("a payment's local amount is fixed by a person from finance", rules=["I-15"])
+    access_require_role(actor, {Role.FINANCE}, action="fix local amounts", rules=("I-15",))
+    if PaymentConversion.objects.filter(payment=payment).exists():
+        raise _already_fixed(payment)
+    if payment.currency == USD:
+        entry, rate = None, Decimal(1)
+    else:
+        entry = exchange_rate_entry_on(currency=payment.currency, on=payment.payable_on)
+        if entry is None:
+            raise InvalidInput(
+                f"no {payment.currency} rate is in effect on {payment.payable_on}: enter one first", rules=["I-15"]
+            )
+        rate = entry.rate
+    try:
+        with transaction.atomic():  # the one-to-one is the backstop against a concurrent second fix
+            conversion = PaymentConversion.objects.create(
+                payment=payment,
+                currency=payment.currency,
+                rate=rate,
+                exchange_rate=entry,
+                local_amount=quantize(payment.amount * rate),
+                fixed_at=dates.now(),
+                fixed_by=actor,
+            )
+    except IntegrityError as exc:
+        raise InvalidInput(
+            f"payment {payment.pk} already has its local amount fixed, for good", rules=["I-15"]
+        ) from exc
+    audit_record(
+        actor=actor,
+        action="payment.fix_local_amount",
+        target=payment,
+        data={
+            "currency": conversion.currency,
+            "rate": str(rate),
+            "exchange_rate": entry.pk if entry else None,
+            "amount": str(payment.amount),
+            "local_amount": str(conversion.local_amount),
+        },
+    )
+    return conversion

@@ -338,11 +338,13 @@ def test_finance_sets_a_rate_and_it_is_audited(cast: Cast) -> None:
         row = exchange_rate_set(
             actor=cast.finance, currency=" inr ", rate="83.1234", effective_from=dt.date(2024, 3, 1)
         )
-        # Setting the same day again replaces the rate rather than adding a second one
-        exchange_rate_set(actor=cast.finance, currency="INR", rate="83.5", effective_from=dt.date(2024, 3, 1))
+        # Setting the same day again adds a correction; the first entry stays as it was (I-22)
+        correction = exchange_rate_set(
+            actor=cast.finance, currency="INR", rate="83.5", effective_from=dt.date(2024, 3, 1)
+        )
     row.refresh_from_db()
-    assert (row.currency, row.rate) == ("INR", Decimal("83.500000"))
-    assert ExchangeRate.objects.count() == 1
+    assert (row.currency, row.rate) == ("INR", Decimal("83.123400"))
+    assert list(ExchangeRate.objects.order_by("id")) == [row, correction]
     assert exchange_rate_on(currency="INR", on=dt.date(2024, 2, 29)) is None
     assert exchange_rate_on(currency="INR", on=dt.date(2024, 3, 1)) == Decimal("83.5")
     assert exchange_rate_on(currency="USD", on=dt.date(2020, 1, 1)) == Decimal(1)
