@@ -1,10 +1,12 @@
-"""Notices: queued in the outbox inside the causing transaction, delivered once by the worker or daily run."""
+"""Notices: queued in the outbox inside the causing transaction, delivered at least once by the worker or the
+daily run, under a Message-ID that stays the same on every attempt (ADR 7)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -76,6 +78,13 @@ def outbox_recover_stuck(*, older_than: dt.timedelta = STUCK_AFTER) -> int:
     )
 
 
+def outbox_message_id(message: OutboxMessage) -> str:
+    """The Message-ID of an outbox row: the same on every attempt, so a resend is known as the same e-mail (ADR 7)."""
+    _, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    domain = sender.rpartition("@")[2] or "offerdesk.invalid"
+    return f"<outbox-{message.pk}.{int(message.created_at.timestamp())}@{domain}>"
+
+
 def outbox_deliver(*, limit: int = 500) -> int:
     """Send pending messages through Django's e-mail backend; returns how many left."""
     outbox_recover_stuck()
@@ -93,7 +102,7 @@ def outbox_deliver(*, limit: int = 500) -> int:
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=message.to,
             cc=message.cc,
-            headers={KIND_HEADER: message.kind},
+            headers={KIND_HEADER: message.kind, "Message-ID": outbox_message_id(message)},
         )
         if message.body_html:
             email.attach_alternative(message.body_html, "text/html")

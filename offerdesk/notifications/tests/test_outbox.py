@@ -192,3 +192,30 @@ def test_a_message_left_sending_by_a_dead_worker_is_sent_after_a_while(db: None)
         assert outbox_deliver() == 1
         assert outbox_deliver() == 0
     assert [m.to for m in mail.outbox] == [["ops@fabrikam.example"]]
+
+
+def test_a_resend_carries_the_same_message_id(db: None, settings: Any) -> None:
+    # Given a message sent once, and then put back as pending (a worker died after the server accepted it)
+    settings.DEFAULT_FROM_EMAIL = "OfferDesk <notices@offerdesk.example>"
+    with on("2024-03-01", "09:00"):
+        message = queue(["ops@fabrikam.example"])
+        assert message is not None
+        assert outbox_deliver() == 1
+    OutboxMessage.objects.filter(id=message.id).update(status=OutboxStatus.PENDING)
+    # When it is delivered again, later
+    with on("2024-03-02", "10:00"):
+        assert outbox_deliver() == 1
+    # Then both copies carry one Message-ID, made from the outbox row, so the reader's client folds them
+    first, second = (m.message()["Message-ID"] for m in mail.outbox)
+    created = int(OutboxMessage.objects.get(id=message.id).created_at.timestamp())
+    assert first == second == f"<outbox-{message.id}.{created}@offerdesk.example>"
+
+
+def test_another_message_gets_another_message_id(db: None, settings: Any) -> None:
+    settings.DEFAULT_FROM_EMAIL = "offerdesk@localhost"
+    with on("2024-03-01", "09:00"):
+        queue(["ops@fabrikam.example"])
+        queue(["ops@northwind.example"])
+        assert outbox_deliver() == 2
+    first, second = (m.message()["Message-ID"] for m in mail.outbox)
+    assert first != second and first.endswith("@localhost>")
