@@ -9,6 +9,8 @@ from django.db import models, transaction
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
+from offerdesk.accounts.models import User
+
 from .models import AuditEvent
 from .services import audit_record
 
@@ -18,7 +20,7 @@ ADMIN_SOURCE = "admin"
 def _admin_audit(request: HttpRequest, obj: models.Model, verb: str, fields: list[str] | None = None) -> None:
     label = obj._meta.model_name
     audit_record(
-        actor=request.user,
+        actor=request.user if isinstance(request.user, User) else None,  # the admin lets only staff users in
         action=f"{label}.admin_{verb}",
         target=obj,
         source=ADMIN_SOURCE,
