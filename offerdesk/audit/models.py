@@ -20,7 +20,7 @@ class AuditEvent(AppendOnlyModel):
     )
     actor_label = models.CharField(max_length=150)
     action = models.CharField(max_length=80, db_index=True)
-    outcome = models.CharField(max_length=16, default="done")  # done | refused | denied
+    outcome = models.CharField(max_length=16, default="done")  # done | refused | denied | error (a crash)
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     source = models.CharField(max_length=120, blank=True)
