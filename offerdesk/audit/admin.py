@@ -135,6 +135,21 @@ class AuditedAccountAdmin(AuditedAdmin):
             data={"fields": fields, "values": {f: _value(obj, f) for f in fields if f in self.audited_values}},
         )
 
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], add: bool = False, change: bool = False, **kwargs: Any
+    ) -> HttpResponse:
+        form = context["adminform"].form
+        if request.method == "POST" and form.errors:  # a refused attempt (e.g. a partner user made staff)
+            audit_record(
+                actor=_actor(request),
+                action=f"{self.model._meta.model_name}.admin_{'add' if add else 'change'}",
+                target=kwargs.get("obj"),
+                outcome="refused",
+                source=ADMIN_SOURCE,
+                data={"fields": _changed_fields(form), "errors": {k: list(v) for k, v in form.errors.items()}},
+            )
+        return super().render_change_form(request, context, add, change, **kwargs)
+
 
 class AuditedUserAdmin(AuditedAccountAdmin, OfferDeskUserAdmin):
     audited_values = frozenset(

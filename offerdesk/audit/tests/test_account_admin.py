@@ -51,12 +51,14 @@ def events(action: str) -> list[AuditEvent]:
 @pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
 def test_a_partner_user_can_never_be_made_staff_in_the_admin(admin_client: Any, cast: Cast, flag: str) -> None:
     response = admin_client.post(change_url(cast.pat), user_form(cast.pat, **{flag: "on"}))
-    # Then the form is shown again with the reason, and nothing changed or was recorded as changed
+    # Then the form is shown again with the reason, nothing changed, and the attempt is audited as refused
     assert response.status_code == 200
     assert "can never be staff or a superuser" in response.content.decode()
     cast.pat.refresh_from_db()
     assert (cast.pat.is_staff, cast.pat.is_superuser) == (False, False)
-    assert events("user.admin_change") == []
+    [event] = events("user.admin_change")
+    assert (event.outcome, event.object_id, event.data["fields"]) == ("refused", str(cast.pat.pk), [flag])
+    assert "can never be staff or a superuser" in str(event.data["errors"])
 
 
 def test_a_staff_user_cannot_be_turned_into_a_partner_user_while_staff(admin_client: Any, cast: Cast) -> None:
