@@ -136,19 +136,25 @@ class AuditedAccountAdmin(AuditedAdmin):
         )
 
     def render_change_form(
-        self, request: HttpRequest, context: dict[str, Any], add: bool = False, change: bool = False, **kwargs: Any
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any | None = None,
     ) -> HttpResponse:
         form = context["adminform"].form
         if request.method == "POST" and form.errors:  # a refused attempt (e.g. a partner user made staff)
             audit_record(
                 actor=_actor(request),
                 action=f"{self.model._meta.model_name}.admin_{'add' if add else 'change'}",
-                target=kwargs.get("obj"),
+                target=obj,
                 outcome="refused",
                 source=ADMIN_SOURCE,
                 data={"fields": _changed_fields(form), "errors": {k: list(v) for k, v in form.errors.items()}},
             )
-        return super().render_change_form(request, context, add, change, **kwargs)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 class AuditedUserAdmin(AuditedAccountAdmin, OfferDeskUserAdmin):
