@@ -18,7 +18,7 @@ from offerdesk.core import dates
 from offerdesk.core.errors import DomainError
 from offerdesk.customers import services as customer_services
 from offerdesk.customers.models import CompanyGroup, Customer
-from offerdesk.daily import daily
+from offerdesk.jobs.services import daily_run
 from offerdesk.partners.models import FrpStatus, Partner
 from offerdesk.partners.services import partner_assign_fpm, partner_create
 from offerdesk.payouts.models import Payment
@@ -740,7 +740,7 @@ class _Story:
 
     def daily_run(self, *, day: dt.date) -> None:
         """The daily jobs: expiries, lapsed referrals, reminders, e-mail."""
-        daily(on=day)
+        daily_run(on=day)
 
     # ------------------------------------------------------------------------------------------ stories
 

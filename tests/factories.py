@@ -43,7 +43,7 @@ DOMAIN_APPS = (
     "reviews",
     "payouts",
     "notifications",
-    "core",
+    "jobs",
 )
 LOW_USAGE: dict[str, str | Decimal] = {
     "Exchange Online": "30%",

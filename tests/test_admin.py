@@ -25,7 +25,6 @@ from offerdesk.catalogue.models import Offer, ParameterOverride, Program
 from offerdesk.catalogue.selectors import offer_get
 from offerdesk.catalogue.services import parameter_set
 from offerdesk.core.dates import clock_at
-from offerdesk.core.models import DailyRun
 from offerdesk.customers import services as customers
 from offerdesk.customers.models import (
     CompanyGroup,
@@ -35,7 +34,8 @@ from offerdesk.customers.models import (
     SeatLicence,
     WorkloadUsage,
 )
-from offerdesk.daily import daily
+from offerdesk.jobs.models import DailyRun
+from offerdesk.jobs.services import daily_run
 from offerdesk.notifications.models import OutboxMessage
 from offerdesk.partners.models import Partner
 from offerdesk.partners.services import partner_create
@@ -228,7 +228,7 @@ def everything(desk: Desk) -> Iterator[Desk]:
     with at("2023-11-30"):
         payment_fix_local_amount(actor=desk.personas.finance, payment=Payment.objects.get())
     with at("2024-03-06"):
-        daily(on=dt.date(2024, 3, 6))
+        daily_run(on=dt.date(2024, 3, 6))
     assert VoucherReminder.objects.filter(voucher=idle).exists()
     yield desk
 

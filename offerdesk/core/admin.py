@@ -1,4 +1,4 @@
-"""Admin building blocks shared by every app, and the daily runs.
+"""Admin building blocks shared by every app.
 
 The admin is a window, not a back door: rows that the rules or the ledger guard are view-only here and
 change only through their services; reference data may be edited through `audit.admin.AuditedAdmin`, and
@@ -12,8 +12,6 @@ from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
 from django.db import models
 from django.http import HttpRequest
-
-from .models import DailyRun
 
 
 def all_field_names(model: type[models.Model]) -> tuple[str, ...]:
@@ -57,9 +55,3 @@ def admin_add_inlines(model_admin: type[admin.ModelAdmin], *inlines: type[Inline
     need not import it (no app imports one above it, see the import-linter contracts)."""
     model_admin.inlines = (*model_admin.inlines, *inlines)
 
-
-@admin.register(DailyRun)
-class DailyRunAdmin(ViewOnlyAdmin):
-    list_display = ("run_date", "started_at", "finished_at", "summary")
-    date_hierarchy = "run_date"
-    ordering = ("-run_date",)

@@ -57,14 +57,3 @@ class AppendOnlyModel(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError(f"{self.append_only_noun} are never deleted")
 
-
-class DailyRun(models.Model):
-    """One day's scheduled work; running the same day twice does the work once."""
-
-    run_date = models.DateField(unique=True)
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    summary = models.JSONField(default=dict)
-
-    def __str__(self) -> str:
-        return f"daily run {self.run_date}"

@@ -22,7 +22,7 @@ from offerdesk.core.errors import DomainError
 from offerdesk.core.money import parse_local_money, parse_money
 from offerdesk.customers import services as customers
 from offerdesk.customers.models import Customer
-from offerdesk.daily import daily
+from offerdesk.jobs.services import daily_run
 from offerdesk.notifications.services import KIND_HEADER, outbox_deliver
 from offerdesk.partners.models import Partner
 from offerdesk.partners.services import partner_create
@@ -393,7 +393,7 @@ def reviewer_decides(world: World, decision: str, when: str) -> None:
 
 @step(parsers.re(r"the daily jobs run on " + DATE))
 def daily_jobs(world: World, when: str) -> None:
-    world.act(when, lambda: daily(on=moment(when).date()))
+    world.act(when, lambda: daily_run(on=moment(when).date()))
 
 
 # ---------------------------------------------------------------------------------------------- outcomes

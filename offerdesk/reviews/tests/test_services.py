@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from offerdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied, RuleViolation
-from offerdesk.daily import daily
+from offerdesk.jobs.services import daily_run
 from offerdesk.notifications.choices import NoticeKind
 from offerdesk.notifications.models import OutboxMessage
 from offerdesk.payouts.models import Payment
@@ -96,7 +96,7 @@ def test_a_cso_request_is_approved_by_the_expiry_date(cast: Cast, cso: Voucher, 
     with on("2024-02-27"):
         review_verify_seats(actor=cast.reviewer, request=poe, users=500)
     with on("2024-02-28"):
-        daily(on=dt.date(2024, 2, 28))  # the voucher expires on its expiry date
+        daily_run(on=dt.date(2024, 2, 28))  # the voucher expires on its expiry date
     before = snapshot()
     if ok:
         approve(cast, poe, when=approved)
@@ -119,7 +119,7 @@ def test_a_fy24_request_submitted_in_time_may_be_approved_after_expiry(cast: Cas
     approved_sow(cast, voucher=dep, submitted="2023-10-10", approved="2023-10-12", value="60000")
     poe = submit(actor=cast.pat, voucher=dep, partner=cast.fabrikam, kind="POE", when="2024-04-04")
     with on("2024-04-05"):
-        daily(on=dt.date(2024, 4, 5))
+        daily_run(on=dt.date(2024, 4, 5))
     approve(cast, poe, when="2024-04-12")
     assert sorted(p.amount for p in Payment.objects.all()) == [Decimal("30000.00"), Decimal("30000.00")]
 

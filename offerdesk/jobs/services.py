@@ -5,18 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from offerdesk.audit.services import audited_refusals
 from offerdesk.core import dates
-from offerdesk.core.models import DailyRun
+from offerdesk.core.errors import InvalidInput
 from offerdesk.notifications.services import outbox_deliver
 from offerdesk.vouchers.services import referrals_lapse, voucher_reminders_send, vouchers_expire
 
+from .models import DailyRun
 
-def daily(*, on: dt.date | None = None) -> dict[str, Any]:
+
+@audited_refusals("daily.run")
+def daily_run(*, on: dt.date | None = None) -> dict[str, Any]:
     """Do one day's work. Each step is idempotent on its own, so a second run the same day changes nothing,
     and a run after missed days catches up: everything due by `on` is done (expiry ≤ on, latest reminder)."""
-    on = on or dates.today()
+    today = dates.today()
+    on = on or today
+    if on > today:
+        # A run for a day still to come would expire every voucher live until then, and expiry is final.
+        raise InvalidInput(f"the daily run cannot run for {on}: today is {today} in {settings.TIME_ZONE}")
     try:
         with transaction.atomic():
             run, _ = DailyRun.objects.get_or_create(run_date=on, defaults={"started_at": dates.now()})

@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from offerdesk.audit.models import AuditEvent
-from offerdesk.core.models import DailyRun
-from offerdesk.daily import daily
+from offerdesk.core.errors import InvalidInput
+from offerdesk.jobs.models import DailyRun
+from offerdesk.jobs.services import daily_run
 from offerdesk.notifications.choices import NoticeKind
 from offerdesk.notifications.services import KIND_HEADER, outbox_deliver
 from offerdesk.vouchers.choices import VoucherStatus
@@ -21,14 +23,12 @@ from offerdesk.vouchers.models import Referral, Voucher, VoucherReminder
 from tests.factories import (
     Cast,
     approved_sow,
+    audit_events,
     cso_customer,
     cso_nominate,
     cso_poe,
     cso_voucher,
-    customer,
-    make_cast,
     moment,
-    mws_voucher,
     on,
     snapshot,
     submit,
@@ -36,22 +36,16 @@ from tests.factories import (
 
 
 @pytest.fixture
-def cast(personas: Any) -> Cast:
-    return make_cast(personas)
-
-
-@pytest.fixture
-def dep(cast: Cast) -> Voucher:
+def dep(dep: Voucher) -> Voucher:
     """Adatum's DEP voucher: issued 2023-10-05, expires 2024-04-05; its issue e-mail already sent."""
-    voucher = mws_voucher(cast, customer=customer(cast.operator, tpid="T-600", name="Adatum"))
     outbox_deliver()
     mail.outbox.clear()
-    return voucher
+    return dep
 
 
 def run(day: str) -> dict[str, int]:
     with on(day):
-        return daily(on=dt.date.fromisoformat(day))
+        return daily_run(on=dt.date.fromisoformat(day))
 
 
 def reminders() -> list[tuple[list[str], list[str]]]:
@@ -59,7 +53,7 @@ def reminders() -> list[tuple[list[str], list[str]]]:
 
 
 def without_daily_runs(state: dict[str, Any]) -> dict[str, Any]:
-    return {label: rows for label, rows in state.items() if label != "core.DailyRun"}
+    return {label: rows for label, rows in state.items() if label != "jobs.DailyRun"}
 
 
 # ====================================================================================== running twice
@@ -191,7 +185,7 @@ def test_an_expired_voucher_is_not_reminded(dep: Voucher) -> None:
 def test_the_daily_run_defaults_to_today_in_the_program_time_zone(dep: Voucher) -> None:
     # Given it is 02:00 UTC on 2024-04-06, still 2024-04-05 in the program's time zone
     with time_machine.travel(dt.datetime(2024, 4, 6, 2, 0, tzinfo=dt.UTC), tick=False):
-        summary = daily()
+        summary = daily_run()
     # Then the run is for 2024-04-05, the voucher's expiry date
     assert summary["expired"] == 1
     assert DailyRun.objects.get().run_date == dt.date(2024, 4, 5)
@@ -203,3 +197,34 @@ def test_the_daily_command(dep: Voucher) -> None:
         call_command("daily", "--date", "2024-04-05", stdout=out)
     assert "expired: 1" in out.getvalue()
     assert DailyRun.objects.get().finished_at == moment("2024-04-05")
+
+
+# ================================================================================ a day still to come
+
+
+def test_a_run_for_a_day_after_today_is_refused_writes_nothing_and_is_audited(dep: Voucher) -> None:
+    # Given it is 2024-04-04 in the program time zone and a voucher that expires on 2024-04-05
+    before = snapshot()
+    # When the run is asked for tomorrow
+    with on("2024-04-04"), pytest.raises(InvalidInput, match="2024-04-05: today is 2024-04-04"):
+        daily_run(on=dt.date(2024, 4, 5))
+    # Then nothing changed, the voucher is still open, and the attempt is in the audit trail
+    assert snapshot() == before
+    dep.refresh_from_db()
+    assert dep.status == VoucherStatus.OPEN
+    [event] = audit_events("daily.run", outcome="refused")
+    assert event.data["input"] == {"on": "2024-04-05"}
+
+
+def test_the_command_refuses_a_future_date_in_one_line(dep: Voucher) -> None:
+    before = snapshot()
+    with on("2024-04-04"), pytest.raises(CommandError) as refused:
+        call_command("daily", "--date", "2099-01-01", stdout=io.StringIO())
+    assert str(refused.value) == f"the daily run cannot run for 2099-01-01: today is 2024-04-04 in {settings.TIME_ZONE}"
+    assert snapshot() == before
+
+
+def test_the_command_names_an_unreadable_date(db: None) -> None:
+    with pytest.raises(CommandError, match=r"argument --date: not a date \(YYYY-MM-DD\): '2024-13-01'"):
+        call_command("daily", "--date", "2024-13-01", stdout=io.StringIO())
+    assert not DailyRun.objects.exists()

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    """Scheduled work: the daily run today, the workers and schedules to come."""
+
+    name = "offerdesk.jobs"
+    label = "jobs"
