@@ -24,36 +24,105 @@ from offerdesk.vouchers.services import nomination_create
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_production_settings_pass_check_deploy() -> None:
-    # Given production settings with the secrets a deployment provides
+PRODUCTION = "offerdesk.config.settings.production"
+
+
+def production_environment(tmp_path: Path, **changes: str | None) -> dict[str, str]:
+    """The environment a deployment provides, with some variables changed or (None) taken away."""
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "offerdesk.config.settings.production",
+        "DJANGO_SETTINGS_MODULE": PRODUCTION,
         "SECRET_KEY": "x" * 64 + "production-like-secret-key-for-the-check",
         "ALLOWED_HOSTS": "offerdesk.example",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
     }
-    # When Django's deployment checks run
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    for name, value in changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
+
+
+def production_setting(name: str, env: dict[str, str]) -> str:
+    """A setting as production settings compute it from `env`, read in a fresh interpreter."""
+    code = f"import django; django.setup(); from django.conf import settings; print(repr(settings.{name}))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    return result.stdout.strip()
+
+
+def test_production_settings_pass_check_deploy(tmp_path: Path) -> None:
+    # Given production settings with the secrets a deployment provides
+    env = production_environment(tmp_path)
+    # When Django's deployment checks run
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     # Then nothing is reported
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_production_settings_refuse_to_start_without_a_secret_key() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    env["DJANGO_SETTINGS_MODULE"] = "offerdesk.config.settings.production"
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+@pytest.mark.parametrize(
+    ("removed", "blank"),
+    [
+        (("SECRET_KEY",), ()),
+        (("ALLOWED_HOSTS",), ()),
+        (("DATABASE_URL",), ()),
+        (("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"), ()),
+        (("ALLOWED_HOSTS",), ("SECRET_KEY",)),
+    ],
+    ids=["no-secret-key", "no-allowed-hosts", "no-database-url", "none-of-them", "a-blank-secret-key-too"],
+)
+def test_production_settings_refuse_to_start_naming_every_missing_variable(
+    tmp_path: Path, removed: tuple[str, ...], blank: tuple[str, ...]
+) -> None:
+    # Given production settings without some of the variables a deployment must provide
+    env = production_environment(tmp_path, **dict.fromkeys(removed), **dict.fromkeys(blank, " "))
+    # When anything starts
+    result = manage("check", env=env)
+    # Then it refuses with one message naming each missing variable, and nothing silently defaulted
+    missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL") if name in removed + blank]
+    message = (
+        "django.core.exceptions.ImproperlyConfigured: production settings need SECRET_KEY, ALLOWED_HOSTS, "
+        f"DATABASE_URL in the environment; missing: {', '.join(missing)}"
     )
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == message
+    assert "KeyError" not in result.stderr
+
+
+def test_production_settings_take_the_hosts_from_the_environment(tmp_path: Path) -> None:
+    env = production_environment(tmp_path, ALLOWED_HOSTS="offerdesk.example, admin.offerdesk.example")
+    assert production_setting("ALLOWED_HOSTS", env) == "['offerdesk.example', 'admin.offerdesk.example']"
+
+
+def test_smtp_uses_tls_by_default_in_production_and_not_in_development(tmp_path: Path) -> None:
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    production = production_environment(tmp_path, EMAIL_BACKEND=smtp, EMAIL_USE_TLS=None, EMAIL_PORT=None)
+    development = {**production, "DJANGO_SETTINGS_MODULE": "offerdesk.config.settings.dev"}
+    options = "MAILERS['default']['OPTIONS']"
+    assert "'port': 587" in production_setting(options, production)
+    assert "'use_tls': True" in production_setting(options, production)
+    assert "'use_tls': False" in production_setting(options, development)
+    # An operator may still turn it off, explicitly
+    assert "'use_tls': False" in production_setting(options, {**production, "EMAIL_USE_TLS": "false"})
+
+
+def test_the_demo_refuses_to_run_under_production_settings(tmp_path: Path) -> None:
+    # Given production settings with everything a deployment provides, on an empty database
+    env = production_environment(tmp_path)
+    # When someone runs the demo there
+    result = manage("demo", env=env)
+    # Then it refuses in one line, without a traceback, and creates nothing
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"CommandError: the demo creates users whose password is 'demo': it does not run under {PRODUCTION}"
+    )
 
 
 @pytest.mark.django_db

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "offerdesk.payouts",
     "offerdesk.notifications",
     "offerdesk.jobs",
+    "offerdesk.demo",
 ]
 
 MIDDLEWARE = [
@@ -116,17 +117,18 @@ MEDIA_ROOT = VAR_DIR / "media"
 EMAIL_BACKEND_PATH = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 
 
-def mailer_options(backend: str) -> dict[str, object]:
-    """The OPTIONS a mail backend takes, read from the environment."""
+def mailer_options(backend: str, *, use_tls: bool = False) -> dict[str, object]:
+    """The OPTIONS a mail backend takes, read from the environment; `use_tls` is SMTP's default for STARTTLS."""
     if backend.endswith("filebased.EmailBackend"):
         return {"file_path": os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
     if backend.endswith("smtp.EmailBackend"):
+        tls = env_bool("EMAIL_USE_TLS", use_tls)
         return {
             "host": os.environ.get("EMAIL_HOST", "localhost"),
-            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "port": int(os.environ.get("EMAIL_PORT", "587" if tls else "25")),  # 587: submission with STARTTLS
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "use_tls": tls,
         }
     return {}
 
@@ -135,6 +137,9 @@ MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": mailer_options(
 # The program operators' shared mailbox: declined referrals to re-map land here (AMB-14).
 OFFERDESK_OPERATIONS_EMAIL = os.environ.get("OFFERDESK_OPERATIONS_EMAIL", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OfferDesk <offerdesk@localhost>")
+
+# `offerdesk demo` creates users with a published password: only development and tests allow it.
+OFFERDESK_DEMO_ALLOWED = False
 
 TASKS = {
     "default": {

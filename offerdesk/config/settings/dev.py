@@ -6,6 +6,7 @@ from .base import *  # noqa: F403
 from .base import env_bool
 
 DEBUG = env_bool("DEBUG", True)
+OFFERDESK_DEMO_ALLOWED = True  # the demo logins (password "demo") are for this machine only
 
 # Without a worker running, deliver e-mail as soon as the causing transaction commits.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}

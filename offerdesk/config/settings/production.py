@@ -2,13 +2,25 @@
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import env_bool, mailer_options
+from .base import env_bool, env_list, mailer_options
+
+REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
+# A default here would be a guessable key, a host list nobody chose, or a SQLite file nobody backs up.
+_missing = [name for name in REQUIRED if not os.environ.get(name, "").strip()]
+if _missing:
+    raise ImproperlyConfigured(
+        f"production settings need {', '.join(REQUIRED)} in the environment; missing: {', '.join(_missing)}"
+    )
 
 DEBUG = False
 SECRET_KEY = os.environ["SECRET_KEY"]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 _backend = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-MAILERS = {"default": {"BACKEND": _backend, "OPTIONS": mailer_options(_backend)}}
+MAILERS = {"default": {"BACKEND": _backend, "OPTIONS": mailer_options(_backend, use_tls=True)}}
+OFFERDESK_DEMO_ALLOWED = False  # the demo's users have a published password
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -4,4 +4,5 @@ from .base import *  # noqa: F403
 
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+OFFERDESK_DEMO_ALLOWED = True  # the demo logins (password "demo") are for this machine only
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from offerdesk.accounts.models import Role, User
 from offerdesk.core.errors import DomainError
 from offerdesk.customers.models import Customer
-from offerdesk.demo import (
-    ADMIN_URL,
-    DEMO_END,
-    MARKER_TPID,
-    PASSWORD,
-    DemoStepRefused,
-    _Story,
-    demo_load,
-    demo_logins,
-    demo_step,
-)
+from offerdesk.demo import data
+from offerdesk.demo.data import ADMIN_URL, CSO, DEMO_END, MARKER_TPID, PASSWORD, Story, at
+from offerdesk.demo.services import DemoNotAllowed, DemoStepRefused, demo_load, demo_logins, demo_step
 from offerdesk.payouts.models import Payment
 from offerdesk.vouchers.models import Referral, ReferralStatus, Voucher, VoucherStatus
 from offerdesk.vouchers.selectors import voucher_list
@@ -87,13 +80,27 @@ def test_a_refused_step_names_its_day_and_the_refusal() -> None:
 
 @pytest.mark.django_db
 def test_a_refusal_midway_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) -> None:
-    def nominate_a_non_profit(story: _Story) -> None:
-        story.at("2024-01-08", story.nominate, customer="Good Works Foundation", offer="CSO", partner="Fabrikam")
-
-    monkeypatch.setattr(_Story, "humongous", nominate_a_non_profit)
+    # Given a story that nominates a Non-profit customer for the CSO, which the rule book refuses
+    non_profit = Story(
+        "Good Works Foundation", "refused", (at("2024-01-08", "nominate", offer=CSO, partner="Fabrikam"),)
+    )
+    monkeypatch.setattr(data, "STORIES", [*data.STORIES, non_profit])
 
     with pytest.raises(DemoStepRefused, match="CSO-ELIG-02"):
         demo_load()
 
     assert not Customer.objects.exists()
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_settings_that_do_not_allow_the_demo_refuse_it_and_create_no_user(settings: Any) -> None:
+    settings.OFFERDESK_DEMO_ALLOWED = False
+
+    with pytest.raises(DemoNotAllowed):
+        demo_load()
+    with pytest.raises(CommandError, match="password is 'demo': it does not run under"):
+        call_command("demo", stdout=StringIO())
+
+    assert not User.objects.exists()
+    assert not Customer.objects.exists()

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from offerdesk.demo import ADMIN_URL, DEMO_END, DemoStepRefused, demo_counts, demo_load, demo_logins
+from offerdesk.demo.data import ADMIN_URL, DEMO_END
+from offerdesk.demo.services import DemoNotAllowed, DemoStepRefused, demo_counts, demo_load, demo_logins
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         tasks_log.setLevel(logging.WARNING)  # a started/finished line per e-mail delivery drowns the table
         try:
             loaded = demo_load()
-        except DemoStepRefused as exc:
+        except (DemoNotAllowed, DemoStepRefused) as exc:
             raise CommandError(str(exc)) from exc
         finally:
             tasks_log.setLevel(level)
