@@ -59,7 +59,7 @@ def _transactional_tests_run_in_a_throwaway_database(request: pytest.FixtureRequ
 
 @pytest.fixture
 def cast(db: None) -> Cast:
-    """The named cast: mira sells, omar operates, rita reviews, fiona runs finance, aude audits,
+    """The named cast: mira sells, omar operates, rita reviews, fiona runs finance, aude audits;
     pat and paula work for Fabrikam and nico for Northwind; fran is Fabrikam's FPM, felix Northwind's."""
     return make_cast()
 

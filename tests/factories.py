@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.apps import apps
@@ -57,12 +58,17 @@ PROGRAM_SIGNATURES = ("customer", "partner")
 # ------------------------------------------------------------------------------------------- the clock
 
 
-moment = local_moment
+def moment(day: str | dt.date, time: str | None = None) -> dt.datetime:
+    """The one way tests name a moment: a day at noon in the program time zone, or at `time`.
+    A step's text such as "2024-01-08 09:00" carries both."""
+    if isinstance(day, str) and " " in day.strip():
+        day, _, time = day.strip().partition(" ")
+    return local_moment(day, time or "12:00")
 
 
 @contextmanager
-def on(day: str | dt.date, time: str = "12:00") -> Iterator[None]:
-    """Run the domain as if it were that day."""
+def on(day: str | dt.date, time: str | None = None) -> Iterator[None]:
+    """Run the domain as if it were that moment (`moment`): what the frozen domain clock is in tests."""
     with clock_at(moment(day, time)):
         yield
 
@@ -96,20 +102,48 @@ def audit_events(action: str, outcome: str | None = None) -> list[AuditEvent]:
 
 @dataclass
 class Cast:
-    """Everyone a test may need, by name."""
+    """Everyone a test may need, by name. The staff exist from the start; each partner, and the person who
+    signs in for it, is created (on the setup day) the first time a test names it, so a test or a scenario
+    that creates a "Fabrikam" of its own never meets the cast's."""
 
     seller: User  # mira
     operator: User  # omar
     reviewer: User  # rita
     finance: User  # fiona
     auditor: User  # aude
-    fabrikam: Partner
-    northwind: Partner
-    pat: User  # works for Fabrikam
-    nico: User  # works for Northwind
-    paula: User  # pat's colleague at Fabrikam
-    fran: User  # the FPM who manages Fabrikam
-    felix: User  # the FPM who manages Northwind
+
+    @cached_property
+    def fabrikam(self) -> Partner:
+        return partner(self.operator, "Fabrikam")
+
+    @cached_property
+    def northwind(self) -> Partner:
+        return partner(self.operator, "Northwind")
+
+    @cached_property
+    def pat(self) -> User:
+        """Works for Fabrikam."""
+        return partner_user(self.fabrikam, "pat")
+
+    @cached_property
+    def nico(self) -> User:
+        """Works for Northwind."""
+        return partner_user(self.northwind, "nico")
+
+    @cached_property
+    def paula(self) -> User:
+        """Pat's colleague at Fabrikam."""
+        return partner_user(self.fabrikam, "paula")
+
+    @cached_property
+    def fran(self) -> User:
+        """The FPM who manages Fabrikam."""
+        return fpm_user(self.operator, "fran", self.fabrikam)
+
+    @cached_property
+    def felix(self) -> User:
+        """The FPM who manages Northwind."""
+        return fpm_user(self.operator, "felix", self.northwind)
 
 
 def staff_user(username: str, role: str) -> User:
@@ -165,33 +199,14 @@ def partner(
         )
 
 
-def make_cast(personas: Any | None = None) -> Cast:
-    """The named cast; reuses the `personas` fixture's staff when given it."""
-    if personas is None:
-        seller, operator, reviewer = (
-            staff_user("mira", Role.SELLER),
-            staff_user("omar", Role.OPERATOR),
-            staff_user("rita", Role.REVIEWER),
-        )
-        finance, auditor = staff_user("fiona", Role.FINANCE), staff_user("aude", Role.AUDITOR)
-    else:
-        seller, operator, reviewer = personas.seller, personas.operator, personas.reviewer
-        finance, auditor = personas.finance, personas.auditor
-    fabrikam = partner(operator, "Fabrikam")
-    northwind = partner(operator, "Northwind")
+def make_cast() -> Cast:
+    """The named cast: mira sells, omar operates, rita reviews, fiona runs finance, aude audits."""
     return Cast(
-        seller=seller,
-        operator=operator,
-        reviewer=reviewer,
-        finance=finance,
-        auditor=auditor,
-        fabrikam=fabrikam,
-        northwind=northwind,
-        pat=partner_user(fabrikam, "pat"),
-        nico=partner_user(northwind, "nico"),
-        paula=partner_user(fabrikam, "paula"),
-        fran=fpm_user(operator, "fran", fabrikam),
-        felix=fpm_user(operator, "felix", northwind),
+        seller=staff_user("mira", Role.SELLER),
+        operator=staff_user("omar", Role.OPERATOR),
+        reviewer=staff_user("rita", Role.REVIEWER),
+        finance=staff_user("fiona", Role.FINANCE),
+        auditor=staff_user("aude", Role.AUDITOR),
     )
 
 

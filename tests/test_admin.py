@@ -4,13 +4,11 @@ deleted there; reference data can be, and leaves an audit event; list pages do n
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.contrib import admin
 from django.db import connection
 from django.db.models import Model
@@ -24,7 +22,6 @@ from offerdesk.audit.models import AuditEvent
 from offerdesk.catalogue.models import Offer, ParameterOverride, Program
 from offerdesk.catalogue.selectors import offer_get
 from offerdesk.catalogue.services import parameter_set
-from offerdesk.core.dates import clock_at
 from offerdesk.customers import services as customers
 from offerdesk.customers.models import (
     CompanyGroup,
@@ -47,7 +44,7 @@ from offerdesk.reviews.models import Decision
 from offerdesk.reviews.services import review_approve
 from offerdesk.vouchers.models import Deal, Nomination, Referral, Voucher, VoucherReminder
 from offerdesk.vouchers.services import deal_record, nomination_create, voucher_issue
-from tests.factories import DOMAIN_APPS
+from tests.factories import DOMAIN_APPS, Cast, on
 
 # Rows that change only through services (or never): the admin shows them and nothing more.
 VIEW_ONLY: set[type[Model]] = {
@@ -80,12 +77,6 @@ EDITABLE: set[type[Model]] = {
 # Append-only reference data: added in the admin, then only read; a correction is a new entry (I-22).
 ADD_ONLY: set[type[Model]] = {ExchangeRate}
 MDO = "M365 Deployment Offer"
-
-
-def at(day: str) -> Any:
-    """Freeze the domain clock at noon, program time, on a day."""
-    moment = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(12), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
-    return clock_at(moment)
 
 
 def label(model: type[Model]) -> str:
@@ -121,28 +112,28 @@ def add(model: type[Model]) -> str:
 class Desk:
     """Who acts, and the partner redeeming vouchers."""
 
-    personas: Any
+    cast: Cast
     partner: Partner
     partner_user: User
 
 
 @pytest.fixture
-def desk(personas: Any) -> Desk:
-    with at("2023-08-01"):
+def desk(cast: Cast) -> Desk:
+    with on("2023-08-01"):
         partner = partner_create(
-            actor=personas.operator,
+            actor=cast.operator,
             name="Fabrikam",
             primary_contact="ops@fabrikam.example",
             program_manager="fpm@fasttrack.example",
         )
     user = User.objects.create_user(username="fabrikam-user", role=Role.PARTNER, partner=partner)
-    return Desk(personas=personas, partner=partner, partner_user=user)
+    return Desk(cast=cast, partner=partner, partner_user=user)
 
 
 def issued_voucher(desk: Desk, tpid: str) -> Voucher:
     """Given a customer nominated, with a qualifying deal, when a FY24 voucher is issued to it."""
-    ops, seller = desk.personas.operator, desk.personas.seller
-    with at("2023-09-01"):
+    ops, seller = desk.cast.operator, desk.cast.seller
+    with on("2023-09-01"):
         customer = customers.customer_create(
             actor=ops,
             tpid=tpid,
@@ -155,7 +146,7 @@ def issued_voucher(desk: Desk, tpid: str) -> Voucher:
         )
         offer = offer_get(name_or_code=MDO)
         nomination_create(actor=seller, customer=customer, offer=offer)
-    with at("2023-10-01"):
+    with on("2023-10-01"):
         deal_record(
             actor=seller,
             customer=customer,
@@ -163,13 +154,13 @@ def issued_voucher(desk: Desk, tpid: str) -> Voucher:
             close_date=dt.date(2023, 10, 1),
             workloads=["Microsoft 365 E3"],
         )
-    with at("2023-10-05"):
+    with on("2023-10-05"):
         return voucher_issue(actor=seller, customer=customer, offer=offer, face_value="$75,000.00")
 
 
 def submitted_sow(desk: Desk, voucher: Voucher) -> RedemptionRequest:
     """The partner submits a signed SOW for the whole face value."""
-    with at("2023-11-01"):
+    with on("2023-11-01"):
         return redemption_submit(
             actor=desk.partner_user,
             voucher=voucher,
@@ -187,11 +178,11 @@ def submitted_sow(desk: Desk, voucher: Voucher) -> RedemptionRequest:
 @pytest.fixture
 def everything(desk: Desk) -> Iterator[Desk]:
     """At least one row of every model the admin shows, made through the services."""
-    ops = desk.personas.operator
+    ops = desk.cast.operator
     redeemed = issued_voucher(desk, "T-900")
     idle = issued_voucher(desk, "T-901")  # no request: it gets an expiry reminder
     customer = redeemed.customer
-    with at("2023-09-01"):
+    with on("2023-09-01"):
         customers.customer_set_company_group(
             actor=ops,
             customer=customer,
@@ -200,7 +191,7 @@ def everything(desk: Desk) -> Iterator[Desk]:
         customers.customer_set_seats(actor=ops, customer=customer, sku="Office 365 E3", paid=1000, in_use=200)
         customers.customer_set_usage(actor=ops, customer=customer, usage={"Exchange Online": "20%"})
         customers.customer_set_prior_licences(actor=ops, customer=customer, sku="Microsoft 365 E3", quantity=100)
-        exchange_rate_set(actor=desk.personas.finance, currency="EUR", rate="0.92", effective_from=dt.date(2023, 7, 1))
+        exchange_rate_set(actor=desk.cast.finance, currency="EUR", rate="0.92", effective_from=dt.date(2023, 7, 1))
         parameter_set(actor=ops, key="mws.sla_business_days", value="3", program_code="MWS", reason="as agreed")
         cso = customers.customer_create(
             actor=ops, tpid="T-902", name="Contoso", sector="Commercial", segment="Enterprise", country="US"
@@ -217,17 +208,17 @@ def everything(desk: Desk) -> Iterator[Desk]:
             },
         )
         nomination_create(
-            actor=desk.personas.seller,
+            actor=desk.cast.seller,
             customer=cso,
             offer=offer_get(name_or_code="Customer Success Offer"),
             partner=desk.partner,
         )
     request = submitted_sow(desk, redeemed)
-    with at("2023-11-03"):
-        review_approve(actor=desk.personas.reviewer, request=request)
-    with at("2023-11-30"):
-        payment_fix_local_amount(actor=desk.personas.finance, payment=Payment.objects.get())
-    with at("2024-03-06"):
+    with on("2023-11-03"):
+        review_approve(actor=desk.cast.reviewer, request=request)
+    with on("2023-11-30"):
+        payment_fix_local_amount(actor=desk.cast.finance, payment=Payment.objects.get())
+    with on("2024-03-06"):
         daily_run(on=dt.date(2024, 3, 6))
     assert VoucherReminder.objects.filter(voucher=idle).exists()
     yield desk

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
-import zoneinfo
 from pathlib import Path
+from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core import mail
 
 from offerdesk.catalogue.selectors import offer_get
-from offerdesk.core import dates
 from offerdesk.customers.services import customer_create, customer_set_seats, customer_set_usage
 from offerdesk.notifications.choices import OutboxStatus
 from offerdesk.notifications.models import OutboxMessage
 from offerdesk.partners.services import partner_create
 from offerdesk.vouchers.services import nomination_create
+from tests.factories import Cast, on
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -126,25 +124,26 @@ def test_the_demo_refuses_to_run_under_production_settings(tmp_path: Path) -> No
 
 
 @pytest.mark.django_db
-def test_a_referral_email_leaves_when_the_nomination_commits(personas, django_capture_on_commit_callbacks) -> None:
+def test_a_referral_email_leaves_when_the_nomination_commits(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
     # Given a partner with a contact and an eligible customer
-    moment = dt.datetime(2023, 9, 1, 12, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
-    with dates.clock_at(moment):
+    with on("2023-09-01"):
         partner = partner_create(
-            actor=personas.operator,
+            actor=cast.operator,
             name="Fabrikam",
             primary_contact="ops@fabrikam.example",
             program_manager="fpm@fasttrack.example",
         )
         customer = customer_create(
-            actor=personas.operator, tpid="T-1", name="Contoso", sector="Commercial", segment="Enterprise", country="US"
+            actor=cast.operator, tpid="T-1", name="Contoso", sector="Commercial", segment="Enterprise", country="US"
         )
-        customer_set_seats(actor=personas.operator, customer=customer, sku="Office 365 E3", paid=1000, in_use=100)
-        customer_set_usage(actor=personas.operator, customer=customer, usage={"Exchange Online": "20%", "Teams": "30%"})
+        customer_set_seats(actor=cast.operator, customer=customer, sku="Office 365 E3", paid=1000, in_use=100)
+        customer_set_usage(actor=cast.operator, customer=customer, usage={"Exchange Online": "20%", "Teams": "30%"})
         # When Microsoft nominates it and the transaction commits
         with django_capture_on_commit_callbacks(execute=True):
             nomination_create(
-                actor=personas.seller,
+                actor=cast.seller,
                 customer=customer,
                 offer=offer_get(name_or_code="Customer Success Offer"),
                 partner=partner,

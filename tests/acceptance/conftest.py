@@ -17,7 +17,6 @@ from offerdesk.accounts.choices import Role
 from offerdesk.accounts.models import User
 from offerdesk.catalogue.selectors import offer_get
 from offerdesk.catalogue.services import parameter_set
-from offerdesk.core.dates import local_moment
 from offerdesk.core.errors import DomainError
 from offerdesk.core.money import parse_local_money, parse_money
 from offerdesk.customers import services as customers
@@ -44,16 +43,10 @@ from offerdesk.vouchers.services import (
     referral_decline,
     voucher_issue,
 )
-from tests.factories import snapshot
+from tests.factories import Cast, moment, snapshot
 
 DATE = r"(?P<when>\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?)"
 MONEY = r"(?P<money>\$[0-9,]+\.[0-9]{2})"
-
-
-def moment(text: str) -> dt.datetime:
-    """A step's date (noon, program time zone) or date and time."""
-    day, _, time = text.strip().partition(" ")
-    return local_moment(day, time or "12:00")
 
 
 def vertical(datatable: list[list[str]] | None) -> dict[str, str]:
@@ -71,7 +64,7 @@ class Outcome:
 class World:
     """What the scenario has set up and done so far."""
 
-    personas: Any
+    cast: Cast
     customers: dict[str, Customer] = field(default_factory=dict)
     partners: dict[str, Partner] = field(default_factory=dict)
     partner_users: dict[str, User] = field(default_factory=dict)
@@ -105,8 +98,8 @@ class World:
 
 
 @pytest.fixture
-def world(personas: Any) -> World:
-    return World(personas=personas)
+def world(cast: Cast) -> World:
+    return World(cast=cast)
 
 
 @pytest.fixture(autouse=True)
@@ -120,7 +113,7 @@ def _clear_catalogue_cache() -> Iterator[None]:
 @step(parsers.re(r'the policy "(?P<name>[^"]+)" is (?P<value>.+)'))
 def set_policy(world: World, name: str, value: str) -> None:
     with world.at(None):
-        parameter_set(actor=world.personas.operator, key=name, value=value.strip(), reason="scenario policy")
+        parameter_set(actor=world.cast.operator, key=name, value=value.strip(), reason="scenario policy")
 
 
 @step(parsers.re(r'a customer "(?P<name>[^"]+)" with TPID "(?P<tpid>[^"]+)":?'))
@@ -128,7 +121,7 @@ def a_customer(world: World, name: str, tpid: str, datatable: list[list[str]]) -
     table = vertical(datatable)
     with world.at(None):
         world.customers[name] = customers.customer_create(
-            actor=world.personas.operator,
+            actor=world.cast.operator,
             tpid=tpid,
             name=name,
             sector=table["sector"],
@@ -143,7 +136,7 @@ def a_customer(world: World, name: str, tpid: str, datatable: list[list[str]]) -
 def has_seats(world: World, name: str, paid: str, sku: str, in_use: str) -> None:
     with world.at(None):
         customers.customer_set_seats(
-            actor=world.personas.operator,
+            actor=world.cast.operator,
             customer=world.customer(name),
             sku=sku,
             paid=int(paid),
@@ -157,7 +150,7 @@ def has_usage(world: World, name: str, datatable: list[list[str]]) -> None:
     assert [h.strip() for h in header] == ["workload", "mau"], header
     with world.at(None):
         customers.customer_set_usage(
-            actor=world.personas.operator,
+            actor=world.cast.operator,
             customer=world.customer(name),
             usage={row[0].strip(): row[1].strip() for row in rows},
         )
@@ -167,23 +160,21 @@ def has_usage(world: World, name: str, datatable: list[list[str]]) -> None:
 def owned_before(world: World, name: str, count: str, sku: str) -> None:
     with world.at(None):
         customers.customer_set_prior_licences(
-            actor=world.personas.operator, customer=world.customer(name), sku=sku, quantity=int(count)
+            actor=world.cast.operator, customer=world.customer(name), sku=sku, quantity=int(count)
         )
 
 
 @step(parsers.re(r'the deployment for "(?P<name>[^"]+)" is funded by ECIF'))
 def funded_by_ecif(world: World, name: str) -> None:
     with world.at(None):
-        customers.customer_set_ecif(actor=world.personas.operator, customer=world.customer(name), funded=True)
+        customers.customer_set_ecif(actor=world.cast.operator, customer=world.customer(name), funded=True)
 
 
 @step(parsers.re(r'"(?P<name>[^"]+)" belongs to the company group "(?P<group>[^"]+)"'))
 def belongs_to_group(world: World, name: str, group: str) -> None:
     with world.at(None):
-        company = customers.company_group_get_or_create(actor=world.personas.operator, name=group)
-        customers.customer_set_company_group(
-            actor=world.personas.operator, customer=world.customer(name), group=company
-        )
+        company = customers.company_group_get_or_create(actor=world.cast.operator, name=group)
+        customers.customer_set_company_group(actor=world.cast.operator, customer=world.customer(name), group=company)
 
 
 @step(parsers.re(r'a FastTrack Ready Partner "(?P<name>[^"]+)":?'))
@@ -191,12 +182,12 @@ def a_partner(world: World, name: str, datatable: list[list[str]] | None = None)
     table = vertical(datatable)
     with world.at(None):
         group = (
-            customers.company_group_get_or_create(actor=world.personas.operator, name=table["company group"])
+            customers.company_group_get_or_create(actor=world.cast.operator, name=table["company group"])
             if table.get("company group")
             else None
         )
         partner = partner_create(
-            actor=world.personas.operator,
+            actor=world.cast.operator,
             name=name,
             company_group=group,
             primary_contact=table.get("primary contact", ""),
@@ -217,7 +208,7 @@ def a_partner(world: World, name: str, datatable: list[list[str]] | None = None)
 def exchange_rate(world: World, when: str, rate: str, currency: str) -> None:
     with world.at(None):
         exchange_rate_set(
-            actor=world.personas.finance,
+            actor=world.cast.finance,
             currency=currency,
             rate=rate,
             effective_from=dt.date.fromisoformat(when),
@@ -237,7 +228,7 @@ def nominate_cso(world: World, name: str, partner: str, when: str) -> None:
     world.act(
         when,
         lambda: nomination_create(
-            actor=world.personas.seller,
+            actor=world.cast.seller,
             customer=world.customer(name),
             offer=offer_get(name_or_code="Customer Success Offer"),
             partner=world.partners[partner],
@@ -273,7 +264,7 @@ def nominate(world: World, name: str, offer: str, when: str) -> None:
     world.act(
         when,
         lambda: nomination_create(
-            actor=world.personas.seller, customer=world.customer(name), offer=offer_get(name_or_code=offer)
+            actor=world.cast.seller, customer=world.customer(name), offer=offer_get(name_or_code=offer)
         ),
     )
 
@@ -285,7 +276,7 @@ def closes_deal(world: World, name: str, when: str, datatable: list[list[str]]) 
     world.act(
         None,
         lambda: deal_record(
-            actor=world.personas.seller,
+            actor=world.cast.seller,
             customer=world.customer(name),
             value=table["value"],
             close_date=closed.date(),
@@ -308,7 +299,7 @@ def issue_voucher(world: World, name: str, offer: str, when: str, money: str) ->
     world.act(
         when,
         lambda: voucher_issue(
-            actor=world.personas.operator,
+            actor=world.cast.operator,
             customer=world.customer(name),
             offer=offer_get(name_or_code=offer),
             face_value=money,
@@ -378,7 +369,7 @@ def submits(
 def verifies(world: World, users: str) -> None:
     request = world.last_request
     assert request is not None, "no POE was submitted"
-    world.act(None, lambda: review_verify_seats(actor=world.personas.reviewer, request=request, users=int(users)))
+    world.act(None, lambda: review_verify_seats(actor=world.cast.reviewer, request=request, users=int(users)))
 
 
 @step(parsers.re(r"the reviewer (?P<decision>approves|rejects) it on " + DATE))
@@ -386,9 +377,9 @@ def reviewer_decides(world: World, decision: str, when: str) -> None:
     request = world.last_request
     assert request is not None, "no request was submitted"
     if decision == "approves":
-        world.act(when, lambda: review_approve(actor=world.personas.reviewer, request=request))
+        world.act(when, lambda: review_approve(actor=world.cast.reviewer, request=request))
     else:
-        world.act(when, lambda: review_reject(actor=world.personas.reviewer, request=request, reason="Rejected"))
+        world.act(when, lambda: review_reject(actor=world.cast.reviewer, request=request, reason="Rejected"))
 
 
 @step(parsers.re(r"the daily jobs run on " + DATE))

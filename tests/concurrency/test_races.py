@@ -11,7 +11,6 @@ import datetime as dt
 import threading
 import time
 import traceback
-import zoneinfo
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,7 +18,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.db.models import Sum
 
@@ -46,6 +44,7 @@ from offerdesk.reviews.services import review_approve
 from offerdesk.vouchers.choices import ReferralStatus, VoucherStatus
 from offerdesk.vouchers.models import Referral, Voucher
 from offerdesk.vouchers.services import deal_record, nomination_create, referral_accept, voucher_issue
+from tests.factories import Cast, moment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,11 +53,6 @@ BARRIER_TIMEOUT = 60.0  # seconds for every thread to be ready; only a broken ru
 FY24_OFFER = "M365 Deployment Offer"
 CSO_OFFER = "Customer Success Offer"
 BOTH_SIGN = ("customer", "partner")
-
-
-def moment(day: str, hour: int = 12) -> dt.datetime:
-    """A day at the given hour in the program time zone: what the domain clock is set to."""
-    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
 # ---------------------------------------------------------------------------------------------- the race
@@ -156,19 +150,19 @@ def payments_total(voucher: Voucher) -> Decimal:
 class Scene:
     """The cast of one race: Fabrikam (the partner) and its user, Adatum or Contoso (the customer)."""
 
-    personas: Any
+    cast: Cast
     partner: Partner
     partner_user: User
     customer: Customer
     offer: Offer
 
 
-def given_partner(personas: Any, name: str = "Fabrikam") -> tuple[Partner, User]:
+def given_partner(cast: Cast, name: str = "Fabrikam") -> tuple[Partner, User]:
     """A FastTrack Ready Partner and its one user."""
     slug = name.lower()
     with clock_at(moment("2023-08-01")):
         partner = partner_create(
-            actor=personas.operator,
+            actor=cast.operator,
             name=name,
             primary_contact=f"ops@{slug}.example",
             program_manager="fpm@fasttrack.example",
@@ -179,37 +173,37 @@ def given_partner(personas: Any, name: str = "Fabrikam") -> tuple[Partner, User]
     return partner, user
 
 
-def given_fy24_deal(personas: Any) -> Scene:
+def given_fy24_deal(cast: Cast) -> Scene:
     """Adatum (commercial, enterprise, US) nominated for the M365 Deployment Offer, with a $500,000 E3 deal."""
-    partner, user = given_partner(personas)
+    partner, user = given_partner(cast)
     offer = offer_get(name_or_code=FY24_OFFER)
     with clock_at(moment("2023-09-01")):
         customer = customers.customer_create(
-            actor=personas.operator,
+            actor=cast.operator,
             tpid="T-9000",
             name="Adatum",
             sector="Commercial",
             segment="Enterprise",
             country="US",
         )
-        nomination_create(actor=personas.seller, customer=customer, offer=offer)
+        nomination_create(actor=cast.seller, customer=customer, offer=offer)
     with clock_at(moment("2023-10-01")):
         deal_record(
-            actor=personas.seller,
+            actor=cast.seller,
             customer=customer,
             value="$500,000.00",
             close_date=dt.date(2023, 10, 1),
             workloads=["Microsoft 365 E3"],
         )
-    return Scene(personas=personas, partner=partner, partner_user=user, customer=customer, offer=offer)
+    return Scene(cast=cast, partner=partner, partner_user=user, customer=customer, offer=offer)
 
 
-def given_fy24_voucher(personas: Any) -> tuple[Scene, Voucher]:
+def given_fy24_voucher(cast: Cast) -> tuple[Scene, Voucher]:
     """Adatum holds a $75,000.00 M365 Deployment Offer voucher issued on 2023-10-05."""
-    scene = given_fy24_deal(personas)
+    scene = given_fy24_deal(cast)
     with clock_at(moment("2023-10-05")):
         voucher = voucher_issue(
-            actor=personas.operator, customer=scene.customer, offer=scene.offer, face_value="$75,000.00"
+            actor=cast.operator, customer=scene.customer, offer=scene.offer, face_value="$75,000.00"
         )
     return scene, voucher
 
@@ -227,31 +221,31 @@ def submit(scene: Scene, voucher: Voucher, kind: str, **figures: Any) -> Redempt
     )
 
 
-def given_fy24_sow_received(personas: Any) -> tuple[Scene, Voucher, RedemptionRequest]:
+def given_fy24_sow_received(cast: Cast) -> tuple[Scene, Voucher, RedemptionRequest]:
     """Fabrikam submitted a $60,000.00 SOW against Adatum's voucher on 2023-10-10."""
-    scene, voucher = given_fy24_voucher(personas)
+    scene, voucher = given_fy24_voucher(cast)
     with clock_at(moment("2023-10-10")):
         sow = submit(scene, voucher, RequestKind.SOW, value="$60,000.00")
     return scene, voucher, sow
 
 
-def given_fy24_poe_received(personas: Any) -> tuple[Scene, Voucher, RedemptionRequest]:
+def given_fy24_poe_received(cast: Cast) -> tuple[Scene, Voucher, RedemptionRequest]:
     """The SOW was approved on 2023-10-12 (paying $30,000.00) and the POE submitted on 2024-02-20."""
-    scene, voucher, sow = given_fy24_sow_received(personas)
+    scene, voucher, sow = given_fy24_sow_received(cast)
     with clock_at(moment("2023-10-12")):
-        review_approve(actor=personas.reviewer, request=sow)
+        review_approve(actor=cast.reviewer, request=sow)
     with clock_at(moment("2024-02-20")):
         poe = submit(scene, voucher, RequestKind.POE)
     return scene, voucher, poe
 
 
-def given_cso_referral(personas: Any) -> tuple[Scene, Referral]:
+def given_cso_referral(cast: Cast) -> tuple[Scene, Referral]:
     """Contoso (3,000 paid E3 seats, 500 in use) nominated for the CSO on 2023-09-01 and referred to Fabrikam."""
-    partner, user = given_partner(personas)
+    partner, user = given_partner(cast)
     offer = offer_get(name_or_code=CSO_OFFER)
     with clock_at(moment("2023-09-01")):
         customer = customers.customer_create(
-            actor=personas.operator,
+            actor=cast.operator,
             tpid="T-9100",
             name="Contoso",
             sector="Commercial",
@@ -259,28 +253,26 @@ def given_cso_referral(personas: Any) -> tuple[Scene, Referral]:
             country="US",
             contacts=["it@contoso.example"],
         )
-        customers.customer_set_seats(
-            actor=personas.operator, customer=customer, sku="Office 365 E3", paid=3000, in_use=500
-        )
+        customers.customer_set_seats(actor=cast.operator, customer=customer, sku="Office 365 E3", paid=3000, in_use=500)
         customers.customer_set_usage(
-            actor=personas.operator,
+            actor=cast.operator,
             customer=customer,
             usage={"Exchange Online": "35%", "SharePoint Online": "25%", "Teams": "55%", "Microsoft 365 Apps": "75%"},
         )
-        nomination_create(actor=personas.seller, customer=customer, offer=offer, partner=partner)
-    scene = Scene(personas=personas, partner=partner, partner_user=user, customer=customer, offer=offer)
+        nomination_create(actor=cast.seller, customer=customer, offer=offer, partner=partner)
+    scene = Scene(cast=cast, partner=partner, partner_user=user, customer=customer, offer=offer)
     return scene, Referral.objects.get(partner=partner)
 
 
-def given_cso_poe_received(personas: Any) -> tuple[Scene, Voucher, RedemptionRequest]:
+def given_cso_poe_received(cast: Cast) -> tuple[Scene, Voucher, RedemptionRequest]:
     """Fabrikam accepted (2023-09-04), its SOW was approved (2023-09-12), its POE reports 2,000 users (2024-01-10)."""
-    scene, referral = given_cso_referral(personas)
+    scene, referral = given_cso_referral(cast)
     with clock_at(moment("2023-09-04")):
         voucher = referral_accept(actor=scene.partner_user, referral=referral)
     with clock_at(moment("2023-09-10")):
         sow = submit(scene, voucher, RequestKind.SOW)
     with clock_at(moment("2023-09-12")):
-        review_approve(actor=personas.reviewer, request=sow)
+        review_approve(actor=cast.reviewer, request=sow)
     with clock_at(moment("2024-01-10")):
         poe = submit(
             scene,
@@ -298,7 +290,7 @@ def given_cso_poe_received(personas: Any) -> tuple[Scene, Voucher, RedemptionReq
 
 def arm_submission(scene: Scene, voucher: Voucher, kind: str, **figures: Any) -> Callable[[], RedemptionRequest]:
     own_scene = Scene(
-        personas=scene.personas,
+        cast=scene.cast,
         partner=Partner.objects.get(pk=scene.partner.pk),
         partner_user=User.objects.get(pk=scene.partner_user.pk),
         customer=scene.customer,
@@ -317,9 +309,9 @@ def arm_approval(reviewer: User, request: RedemptionRequest) -> Callable[[], Red
 # ---------------------------------------------------------------------------------------------- the races
 
 
-def test_identical_sow_submissions_make_one_request(personas: Any) -> None:
+def test_identical_sow_submissions_make_one_request(cast: Cast) -> None:
     # Given Adatum's $75,000.00 FY24 voucher, not yet redeemed
-    scene, voucher = given_fy24_voucher(personas)
+    scene, voucher = given_fy24_voucher(cast)
 
     # When Fabrikam submits the same $60,000.00 SOW 32 times at once
     outcome = race(
@@ -338,12 +330,12 @@ def test_identical_sow_submissions_make_one_request(personas: Any) -> None:
     assert not Payment.objects.exists()
 
 
-def test_sow_submissions_of_two_partners_bind_the_voucher_to_one(personas: Any) -> None:
+def test_sow_submissions_of_two_partners_bind_the_voucher_to_one(cast: Cast) -> None:
     # Given Adatum's FY24 voucher, bound to no partner yet, and a second partner, Northwind
-    fabrikam_scene, voucher = given_fy24_voucher(personas)
-    northwind, northwind_user = given_partner(personas, "Northwind")
+    fabrikam_scene, voucher = given_fy24_voucher(cast)
+    northwind, northwind_user = given_partner(cast, "Northwind")
     northwind_scene = Scene(
-        personas=personas,
+        cast=cast,
         partner=northwind,
         partner_user=northwind_user,
         customer=fabrikam_scene.customer,
@@ -367,12 +359,12 @@ def test_sow_submissions_of_two_partners_bind_the_voucher_to_one(personas: Any) 
     assert voucher.partner_id == request.partner_id
 
 
-def test_concurrent_sow_approvals_pay_once(personas: Any) -> None:
+def test_concurrent_sow_approvals_pay_once(cast: Cast) -> None:
     # Given Fabrikam's $60,000.00 SOW against Adatum's $75,000.00 voucher, awaiting review
-    _, voucher, sow = given_fy24_sow_received(personas)
+    _, voucher, sow = given_fy24_sow_received(cast)
 
     # When the reviewer approves it 32 times at once
-    outcome = race("FY24 SOW approval", at=moment("2023-10-12"), arm=lambda: arm_approval(personas.reviewer, sow))
+    outcome = race("FY24 SOW approval", at=moment("2023-10-12"), arm=lambda: arm_approval(cast.reviewer, sow))
 
     # Then it is approved once, with one initial payment of half the SOW value and one notice
     outcome.one_winner()
@@ -389,12 +381,12 @@ def test_concurrent_sow_approvals_pay_once(personas: Any) -> None:
     assert voucher.committed_total == payments_total(voucher) <= voucher.face_value
 
 
-def test_concurrent_poe_approvals_pay_the_final_half_once(personas: Any) -> None:
+def test_concurrent_poe_approvals_pay_the_final_half_once(cast: Cast) -> None:
     # Given Adatum's voucher ($75,000.00), its $60,000.00 SOW approved and paid half, and the POE awaiting review
-    _, voucher, poe = given_fy24_poe_received(personas)
+    _, voucher, poe = given_fy24_poe_received(cast)
 
     # When the reviewer approves the POE 32 times at once
-    outcome = race("FY24 POE approval", at=moment("2024-02-22"), arm=lambda: arm_approval(personas.reviewer, poe))
+    outcome = race("FY24 POE approval", at=moment("2024-02-22"), arm=lambda: arm_approval(cast.reviewer, poe))
 
     # Then the POE is approved once, the final payment is made once and the voucher is completed
     outcome.one_winner()
@@ -412,13 +404,13 @@ def test_concurrent_poe_approvals_pay_the_final_half_once(personas: Any) -> None
     assert Payment.objects.filter(voucher=voucher).count() == 2
 
 
-def test_concurrent_cso_poe_approvals_pay_at_most_the_voucher_maximum(personas: Any) -> None:
+def test_concurrent_cso_poe_approvals_pay_at_most_the_voucher_maximum(cast: Cast) -> None:
     # Given Contoso's CSO voucher (at most $25,000.00; 2,500 seats unused at issue) and a POE for 2,000 users,
     # worth $30,000.00 at $15 a user before the cap
-    _, voucher, poe = given_cso_poe_received(personas)
+    _, voucher, poe = given_cso_poe_received(cast)
 
     # When the reviewer approves the POE 32 times at once
-    outcome = race("CSO POE approval", at=moment("2024-01-12"), arm=lambda: arm_approval(personas.reviewer, poe))
+    outcome = race("CSO POE approval", at=moment("2024-01-12"), arm=lambda: arm_approval(cast.reviewer, poe))
 
     # Then one payment is made, capped at the voucher's maximum
     outcome.one_winner()
@@ -431,12 +423,12 @@ def test_concurrent_cso_poe_approvals_pay_at_most_the_voucher_maximum(personas: 
     assert approval_notices(poe) == 1
 
 
-def test_concurrent_issues_make_one_voucher_per_tpid(personas: Any) -> None:
+def test_concurrent_issues_make_one_voucher_per_tpid(cast: Cast) -> None:
     # Given Adatum, nominated for the M365 Deployment Offer, with a qualifying deal and no voucher
-    scene = given_fy24_deal(personas)
+    scene = given_fy24_deal(cast)
 
     def arm() -> Callable[[], Voucher]:
-        operator = User.objects.get(pk=personas.operator.pk)
+        operator = User.objects.get(pk=cast.operator.pk)
         customer = Customer.objects.get(pk=scene.customer.pk)
         offer = offer_get(name_or_code=FY24_OFFER)
         return lambda: voucher_issue(actor=operator, customer=customer, offer=offer, face_value="$75,000.00")
@@ -452,9 +444,9 @@ def test_concurrent_issues_make_one_voucher_per_tpid(personas: Any) -> None:
     assert audited("voucher.issue", "refused") == THREADS - 1
 
 
-def test_concurrent_referral_acceptances_make_one_voucher(personas: Any) -> None:
+def test_concurrent_referral_acceptances_make_one_voucher(cast: Cast) -> None:
     # Given Contoso's CSO nomination, referred to Fabrikam and pending
-    scene, referral = given_cso_referral(personas)
+    scene, referral = given_cso_referral(cast)
 
     def arm() -> Callable[[], Voucher]:
         user = User.objects.get(pk=scene.partner_user.pk)
