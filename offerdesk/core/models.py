@@ -56,4 +56,3 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError(f"{self.append_only_noun} are never deleted")
-
