@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from offerdesk.accounts.choices import Role
 from offerdesk.accounts.models import User
 from offerdesk.audit.models import AuditEvent
 from offerdesk.catalogue.models import Offer, ParameterOverride, Program
@@ -35,7 +34,6 @@ from offerdesk.jobs.models import DailyRun
 from offerdesk.jobs.services import daily_run
 from offerdesk.notifications.models import OutboxMessage
 from offerdesk.partners.models import Partner
-from offerdesk.partners.services import partner_create
 from offerdesk.payouts.models import ExchangeRate, Payment, PaymentConversion
 from offerdesk.payouts.services import exchange_rate_set, payment_fix_local_amount
 from offerdesk.redemptions.models import RedemptionRequest, Signature
@@ -119,15 +117,7 @@ class Desk:
 
 @pytest.fixture
 def desk(cast: Cast) -> Desk:
-    with on("2023-08-01"):
-        partner = partner_create(
-            actor=cast.operator,
-            name="Fabrikam",
-            primary_contact="ops@fabrikam.example",
-            program_manager="fpm@fasttrack.example",
-        )
-    user = User.objects.create_user(username="fabrikam-user", role=Role.PARTNER, partner=partner)
-    return Desk(cast=cast, partner=partner, partner_user=user)
+    return Desk(cast=cast, partner=cast.fabrikam, partner_user=cast.pat)
 
 
 def issued_voucher(desk: Desk, tpid: str) -> Voucher:

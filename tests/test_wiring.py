@@ -15,7 +15,6 @@ from offerdesk.catalogue.selectors import offer_get
 from offerdesk.customers.services import customer_create, customer_set_seats, customer_set_usage
 from offerdesk.notifications.choices import OutboxStatus
 from offerdesk.notifications.models import OutboxMessage
-from offerdesk.partners.services import partner_create
 from offerdesk.vouchers.services import nomination_create
 from tests.factories import Cast, on
 
@@ -127,14 +126,8 @@ def test_the_demo_refuses_to_run_under_production_settings(tmp_path: Path) -> No
 def test_a_referral_email_leaves_when_the_nomination_commits(
     cast: Cast, django_capture_on_commit_callbacks: Any
 ) -> None:
-    # Given a partner with a contact and an eligible customer
+    # Given Fabrikam (a primary contact and an FPM) and an eligible customer
     with on("2023-09-01"):
-        partner = partner_create(
-            actor=cast.operator,
-            name="Fabrikam",
-            primary_contact="ops@fabrikam.example",
-            program_manager="fpm@fasttrack.example",
-        )
         customer = customer_create(
             actor=cast.operator, tpid="T-1", name="Contoso", sector="Commercial", segment="Enterprise", country="US"
         )
@@ -146,11 +139,11 @@ def test_a_referral_email_leaves_when_the_nomination_commits(
                 actor=cast.seller,
                 customer=customer,
                 offer=offer_get(name_or_code="Customer Success Offer"),
-                partner=partner,
+                partner=cast.fabrikam,
             )
     # Then the task queue delivered the referral e-mail once, with the FPM in copy
     assert [(m.to, m.cc, m.extra_headers["X-OfferDesk-Kind"]) for m in mail.outbox] == [
-        (["ops@fabrikam.example"], ["fpm@fasttrack.example"], "referral")
+        (["ops@fabrikam.example"], ["fpm-fabrikam@fasttrack.example"], "referral")
     ]
     assert OutboxMessage.objects.get().status == OutboxStatus.SENT
 

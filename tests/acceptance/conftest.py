@@ -43,7 +43,7 @@ from offerdesk.vouchers.services import (
     referral_decline,
     voucher_issue,
 )
-from tests.factories import Cast, moment, snapshot
+from tests.factories import Cast, make_cast, moment, snapshot
 
 DATE = r"(?P<when>\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?)"
 MONEY = r"(?P<money>\$[0-9,]+\.[0-9]{2})"
@@ -95,6 +95,12 @@ class World:
             outbox_deliver()  # as the worker would, once the action has committed
         self.last = Outcome(error=error, changed=snapshot() != before)
         return result
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    """The cast's staff: a scenario creates every partner it names, whatever the name."""
+    return make_cast(partners=False)
 
 
 @pytest.fixture
