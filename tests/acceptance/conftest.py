@@ -474,7 +474,7 @@ def review_due(world: World, due: str) -> None:
 @step(parsers.re(r'"(?P<partner>[^"]+)" is owed:?'))
 def is_owed(world: World, partner: str, datatable: list[list[str]]) -> None:
     header, *rows = [[c.strip() for c in row] for row in datatable]
-    lines = partner_owed(user=world.personas.finance, partner=world.partners[partner])
+    lines = partner_owed(user=world.cast.finance, partner=world.partners[partner])
     actual = [(line.amount, line.payable_on) for line in lines]
     expected = [
         (parse_money(row[header.index("amount")]), dt.date.fromisoformat(row[header.index("payable on")]))
@@ -491,7 +491,7 @@ def is_owed(world: World, partner: str, datatable: list[list[str]]) -> None:
 
 @step(parsers.re(r'"(?P<partner>[^"]+)" is owed nothing'))
 def owed_nothing(world: World, partner: str) -> None:
-    lines = partner_owed(user=world.personas.finance, partner=world.partners[partner])
+    lines = partner_owed(user=world.cast.finance, partner=world.partners[partner])
     assert lines == [], f"owed {[(line.amount, line.payable_on) for line in lines]}"
 
 
