@@ -54,4 +54,3 @@ def admin_add_inlines(model_admin: type[admin.ModelAdmin], *inlines: type[Inline
     """Show another app's rows on a page: the app that owns the rows adds them, so that the page's own app
     need not import it (no app imports one above it, see the import-linter contracts)."""
     model_admin.inlines = (*model_admin.inlines, *inlines)
-

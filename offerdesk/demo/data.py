@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from offerdesk.accounts.models import Role
-from offerdesk.partners.models import FrpStatus
+from offerdesk.accounts.choices import Role
+from offerdesk.partners.choices import FrpStatus
 
 PASSWORD = "demo"
 ADMIN_URL = "http://127.0.0.1:8000/admin/"

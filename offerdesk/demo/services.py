@@ -13,7 +13,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from offerdesk.accounts.models import Role, User
+from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
 from offerdesk.catalogue.selectors import offer_get
 from offerdesk.core import dates
 from offerdesk.core.errors import DomainError
@@ -37,7 +38,8 @@ from offerdesk.reviews.services import (
     review_request_info,
     review_verify_seats,
 )
-from offerdesk.vouchers.models import Referral, ReferralStatus, Voucher, VoucherStatus
+from offerdesk.vouchers.choices import ReferralStatus, VoucherStatus
+from offerdesk.vouchers.models import Referral, Voucher
 from offerdesk.vouchers.selectors import voucher_latest_unscoped
 from offerdesk.vouchers.services import (
     deal_record,

@@ -10,14 +10,16 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from offerdesk.accounts.models import Role, User
+from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
 from offerdesk.core.errors import DomainError
 from offerdesk.customers.models import Customer
 from offerdesk.demo import data
 from offerdesk.demo.data import ADMIN_URL, CSO, DEMO_END, MARKER_TPID, PASSWORD, Story, at
 from offerdesk.demo.services import DemoNotAllowed, DemoStepRefused, demo_load, demo_logins, demo_step
 from offerdesk.payouts.models import Payment
-from offerdesk.vouchers.models import Referral, ReferralStatus, Voucher, VoucherStatus
+from offerdesk.vouchers.choices import ReferralStatus, VoucherStatus
+from offerdesk.vouchers.models import Referral, Voucher
 from offerdesk.vouchers.selectors import voucher_list
 
 
