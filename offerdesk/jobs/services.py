@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from offerdesk.audit.services import audited_refusals
 from offerdesk.core import dates
-from offerdesk.core.errors import InvalidInput
+from offerdesk.core.parsing import parse_date, refuse
 from offerdesk.notifications.services import outbox_deliver
 from offerdesk.vouchers.services import referrals_lapse, voucher_reminders_send, vouchers_expire
 
@@ -18,14 +18,14 @@ from .models import DailyRun
 
 
 @audited_refusals("daily.run")
-def daily_run(*, on: dt.date | None = None) -> dict[str, Any]:
+def daily_run(*, on: dt.date | str | None = None) -> dict[str, Any]:
     """Do one day's work. Each step is idempotent on its own, so a second run the same day changes nothing,
     and a run after missed days catches up: everything due by `on` is done (expiry ≤ on, latest reminder)."""
     today = dates.today()
-    on = on or today
+    on = today if on is None else parse_date(on, field="on")
     if on > today:
         # A run for a day still to come would expire every voucher live until then, and expiry is final.
-        raise InvalidInput(f"the daily run cannot run for {on}: today is {today} in {settings.TIME_ZONE}")
+        raise refuse("on", f"a day up to today ({today} in {settings.TIME_ZONE}), not {on}")
     try:
         with transaction.atomic():
             run, _ = DailyRun.objects.get_or_create(run_date=on, defaults={"started_at": dates.now()})

@@ -206,25 +206,33 @@ def test_a_run_for_a_day_after_today_is_refused_writes_nothing_and_is_audited(de
     # Given it is 2024-04-04 in the program time zone and a voucher that expires on 2024-04-05
     before = snapshot()
     # When the run is asked for tomorrow
-    with on("2024-04-04"), pytest.raises(InvalidInput, match="2024-04-05: today is 2024-04-04"):
+    with on("2024-04-04"), pytest.raises(InvalidInput, match=r"on: a day up to today \(2024-04-04 .*not 2024-04-05"):
         daily_run(on=dt.date(2024, 4, 5))
     # Then nothing changed, the voucher is still open, and the attempt is in the audit trail
     assert snapshot() == before
     dep.refresh_from_db()
     assert dep.status == VoucherStatus.OPEN
     [event] = audit_events("daily.run", outcome="refused")
-    assert event.data["input"] == {"on": "2024-04-05"}
+    assert (event.data["input"], event.data["rules"]) == ({"on": "2024-04-05"}, ["OD-IN-01"])
 
 
 def test_the_command_refuses_a_future_date_in_one_line(dep: Voucher) -> None:
     before = snapshot()
     with on("2024-04-04"), pytest.raises(CommandError) as refused:
         call_command("daily", "--date", "2099-01-01", stdout=io.StringIO())
-    assert str(refused.value) == f"the daily run cannot run for 2099-01-01: today is 2024-04-04 in {settings.TIME_ZONE}"
+    assert (
+        str(refused.value) == f"on: a day up to today (2024-04-04 in {settings.TIME_ZONE}), not 2099-01-01 (OD-IN-01)"
+    )
     assert snapshot() == before
 
 
-def test_the_command_names_an_unreadable_date(db: None) -> None:
-    with pytest.raises(CommandError, match=r"argument --date: not a date \(YYYY-MM-DD\): '2024-13-01'"):
-        call_command("daily", "--date", "2024-13-01", stdout=io.StringIO())
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [("2024-13-01", "no such date: '2024-13-01'"), ("next friday", "a date is written YYYY-MM-DD, not 'next friday'")],
+)
+def test_the_command_names_an_unreadable_date_and_the_attempt_is_audited(db: None, raw: str, reason: str) -> None:
+    with pytest.raises(CommandError) as refused:
+        call_command("daily", "--date", raw, stdout=io.StringIO())
+    assert str(refused.value) == f"on: {reason} (OD-IN-01)"
     assert not DailyRun.objects.exists()
+    assert len(audit_events("daily.run", outcome="refused")) == 1
