@@ -8,4 +8,8 @@ from .models import User
 class OfferDeskUserAdmin(UserAdmin):
     list_display = ("username", "email", "role", "partner", "customer", "is_active")
     list_filter = ("role", "is_active")
-    fieldsets = (*UserAdmin.fieldsets, ("OfferDesk", {"fields": ("role", "partner", "customer")}))  # type: ignore[misc]
+    filter_horizontal = (*UserAdmin.filter_horizontal, "managed_partners")
+    fieldsets = (  # type: ignore[assignment]
+        *UserAdmin.fieldsets,  # type: ignore[misc]
+        ("OfferDesk", {"fields": ("role", "partner", "customer", "managed_partners")}),
+    )

@@ -160,6 +160,7 @@ class AuditedAccountAdmin(AuditedAdmin):
 class AuditedUserAdmin(AuditedAccountAdmin, OfferDeskUserAdmin):
     audited_values = frozenset(
         {"username", "email", "is_active", "is_staff", "is_superuser", "role", "partner", "customer", "groups"}
+        | {"managed_partners"}
         | {"user_permissions"}
     )
 

@@ -39,6 +39,7 @@ def user_form(user: User, **changes: Any) -> dict[str, Any]:
         **{f"{prefix}date_joined_{i}": f"{joined:{fmt}}" for prefix in ("", "initial-") for i, fmt in FORMATS},
         "groups": [g.pk for g in user.groups.all()],
         "user_permissions": [],
+        "managed_partners": [p.pk for p in user.managed_partners.all()],
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not False}
@@ -80,6 +81,18 @@ def test_editing_a_user_is_audited_with_the_fields_and_their_new_values(admin_cl
     assert (event.actor_label, event.source, event.object_id) == ("admin", "admin", str(cast.reviewer.pk))
     assert set(event.data["fields"]) == {"email", "is_staff", "groups"}
     assert event.data["values"] == {"email": "rita@new.example", "is_staff": True, "groups": ["auditors"]}
+
+
+def test_linking_an_fpm_to_a_partner_in_the_admin_is_audited(admin_client: Any, cast: Cast) -> None:
+    # Given fran manages Fabrikam; when an admin adds Northwind to the partners she manages
+    form = user_form(cast.fran, managed_partners=[cast.fabrikam.pk, cast.northwind.pk])
+    response = admin_client.post(change_url(cast.fran), form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    # Then she manages both, and the event names the field and its new value
+    assert set(cast.fran.managed_partners.all()) == {cast.fabrikam, cast.northwind}
+    [event] = events("user.admin_change")
+    assert event.data["fields"] == ["managed_partners"]
+    assert event.data["values"] == {"managed_partners": sorted([cast.fabrikam.name, cast.northwind.name])}
 
 
 def test_adding_a_user_and_changing_a_password_never_records_the_password(admin_client: Any, db: None) -> None:
