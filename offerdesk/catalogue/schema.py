@@ -199,6 +199,7 @@ class CatalogueFile(Strict):
     offers: list[Offer] = Field(min_length=1)
     parameters: list[ParameterSpec]
     skus: Skus | None = None
+    other_skus: list[str] = []
     countries: Countries | None = None
     prior_e3_limit: dict[Segment, int] = {}
     combination_caps: list[Band] = []

@@ -47,17 +47,13 @@ def catalogue_workloads() -> frozenset[str]:
 
 
 def catalogue_skus() -> frozenset[str]:
-    """Every licence SKU the catalogue names: seats in scope, qualifying purchases and what they attach to."""
+    """Every licence SKU the catalogue names: seats in scope, qualifying purchases, what they attach to, and the
+    other licences an inventory may hold."""
     names: set[str] = set()
     for program in get_catalogue().programs.values():
-        names |= {sku for offer in program.file.offers for sku in offer.seat_skus}
+        names |= {sku for offer in program.file.offers for sku in offer.seat_skus} | set(program.file.other_skus)
         skus = program.file.skus
         if skus is not None:
             names |= {*skus.core, *skus.e1plus, *skus.copilot, *skus.attached}
             names |= {sku for needed in skus.attached.values() for sku in needed}
     return frozenset(names)
-
-
-def catalogue_migration_sources() -> frozenset[str]:
-    """What a migration offer's deal may migrate from (MWS-ELIG-05)."""
-    return frozenset(m for _, offer in get_catalogue().offers_by_code.values() for m in offer.requires_migration)

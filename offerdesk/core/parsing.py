@@ -27,6 +27,7 @@ FIRST_DAY = dt.date(2000, 1, 1)
 LAST_DAY = dt.date(2100, 12, 31)
 MAX_ITEMS = 100
 EMAIL_LENGTH = 254
+NOTE_LENGTH = 2000  # free text (a reason, a question): no column bounds it, so this does
 
 _CENT = Decimal("0.01")
 _MONEY_RE = re.compile(
@@ -46,8 +47,9 @@ _email_validator = EmailValidator()
 
 
 def refuse(field: str, reason: str) -> InvalidInput:
-    """The one shape of an input refusal: `field: reason (OD-IN-01)`."""
-    return InvalidInput(f"{field}: {reason} ({RULE})", rules=(RULE,))
+    """The one shape of an input refusal: `<field> <what is wrong> (OD-IN-01)`, e.g. `face_value cannot be
+    negative: '-5' (OD-IN-01)`."""
+    return InvalidInput(f"{field} {reason} ({RULE})", rules=(RULE,))
 
 
 def shown(raw: Any) -> str:
@@ -83,25 +85,25 @@ def parse_money(raw: Any, *, field: str, allow_negative: bool = False) -> Decima
     """USD to the cent: `$75,000.00`, `USD 75,000.00`, `75000`, a Decimal or an int; at most 12 integer digits
     and 2 decimals. Never a float, a boolean, an exponent, NaN or infinity; negative only where allowed."""
     if isinstance(raw, bool) or not isinstance(raw, str | Decimal | int):
-        raise refuse(field, f"an amount of money is text, a Decimal or an int, not {_type_name(raw)}")
+        raise refuse(field, f"must be an amount of money (text, a Decimal or an int), not {_type_name(raw)}")
     if isinstance(raw, str):
         match = _MONEY_RE.fullmatch(raw) if len(raw) <= 40 else None
         if not match:
-            raise refuse(field, f"not an amount of money: {shown(raw)}")
+            raise refuse(field, f"is not an amount of money: {shown(raw)}")
         if match["cur"] not in (None, "USD"):
-            raise refuse(field, f"amounts are in USD, not {match['cur']}: {shown(raw)}")
+            raise refuse(field, f"is in USD, not {match['cur']}: {shown(raw)}")
         value = Decimal(match["num"].replace(",", ""))
     else:
         value = Decimal(raw)
     if not value.is_finite():
-        raise refuse(field, f"not an amount of money: {shown(raw)}")
+        raise refuse(field, f"is not an amount of money: {shown(raw)}")
     if value < 0 and not allow_negative:
-        raise refuse(field, f"an amount cannot be negative: {shown(raw)}")
+        raise refuse(field, f"cannot be negative: {shown(raw)}")
     if abs(value) > MONEY_MAX:
-        raise refuse(field, f"an amount has at most {MONEY_INTEGER_DIGITS} digits before the point: {shown(raw)}")
+        raise refuse(field, f"has at most {MONEY_INTEGER_DIGITS} digits before the point: {shown(raw)}")
     cents = value.quantize(_CENT)
     if value != cents:
-        raise refuse(field, f"an amount has at most two decimals: {shown(raw)}")
+        raise refuse(field, f"has at most two decimals: {shown(raw)}")
     return cents
 
 
@@ -117,14 +119,16 @@ def parse_whole(raw: Any, *, field: str, minimum: int = 0, maximum: int = INT_MA
     """A whole number given as an int or as digits (`1,200` too), within [minimum, maximum] (by default the
     database's non-negative integer range); never a boolean, a float or an exponent."""
     if isinstance(raw, bool) or not isinstance(raw, int | str):
-        raise refuse(field, f"a whole number is an int or digits, not {_type_name(raw)}")
+        raise refuse(field, f"must be a whole number (an int or digits), not {_type_name(raw)}")
     if isinstance(raw, str):
         match = _WHOLE_RE.fullmatch(raw)
         if not match or len(match["num"]) > 20:
-            raise refuse(field, f"not a whole number: {shown(raw)}")
+            raise refuse(field, f"must be a whole number, not {shown(raw)}")
         raw = int(match["num"].replace(",", ""))
     if not minimum <= raw <= maximum:
-        raise refuse(field, f"a whole number from {minimum:,} to {maximum:,}, not {shown(raw)}")
+        if raw < 0 <= minimum:
+            raise refuse(field, f"must be a whole number, zero or more, not {shown(raw)}")
+        raise refuse(field, f"must be a whole number from {minimum:,} to {maximum:,}, not {shown(raw)}")
     return raw
 
 
@@ -137,28 +141,28 @@ def parse_share(raw: Any, *, field: str, places: int) -> Decimal:
     """A share from 0 to 1, given as `59.9%`, `0.599` or a Decimal, kept exactly: a value with more than
     `places` decimals (as a fraction of one) is refused rather than rounded."""
     if isinstance(raw, bool) or not isinstance(raw, str | Decimal | int):
-        raise refuse(field, f"a share is text such as '59.9%' or a Decimal, not {_type_name(raw)}")
+        raise refuse(field, f"must be a share such as '59.9%' or a Decimal, not {_type_name(raw)}")
     if isinstance(raw, str):
         match = _SHARE_RE.fullmatch(raw) if len(raw) <= 40 else None
         if not match:
-            raise refuse(field, f"not a share such as '59.9%' or '0.599': {shown(raw)}")
+            raise refuse(field, f"must be a share such as '59.9%' or '0.599', not {shown(raw)}")
         value = Decimal(match["num"])
         if match["pct"]:
             value = value / 100
     else:
         value = Decimal(raw)
     if not value.is_finite() or not 0 <= value <= 1:
-        raise refuse(field, f"a share lies between 0% and 100%, not {shown(raw)}")
+        raise refuse(field, f"must lie between 0% and 100%, not {shown(raw)}")
     exact = value.quantize(Decimal(1).scaleb(-places))
     if exact != value:
-        raise refuse(field, f"a share is kept to {places} decimals of one; {shown(raw)} is more precise")
+        raise refuse(field, f"is kept to {places} decimals of one; {shown(raw)} is more precise")
     return exact
 
 
 def parse_bool(raw: Any, *, field: str) -> bool:
     """True or False itself; a string or a number is not taken for a yes or a no."""
     if not isinstance(raw, bool):
-        raise refuse(field, f"true or false, not {_type_name(raw)}")
+        raise refuse(field, f"must be true or false, not {_type_name(raw)}")
     return raw
 
 
@@ -169,16 +173,16 @@ def _check_characters(text: str, *, field: str, name: bool, multiline: bool) -> 
     for char in text:
         category = unicodedata.category(char)
         if char in BIDI_CONTROLS:
-            raise refuse(field, f"text may not hold the invisible direction mark U+{ord(char):04X}")
+            raise refuse(field, f"may not hold the invisible direction mark U+{ord(char):04X}")
         if name and char in ZERO_WIDTH:
-            raise refuse(field, f"a name may not hold the invisible character U+{ord(char):04X}")
+            raise refuse(field, f"may not hold the invisible character U+{ord(char):04X}")
         if category == "Cs":
-            raise refuse(field, "text may not hold a lone surrogate")
+            raise refuse(field, "may not hold a lone surrogate")
         if category == "Cc" and not (multiline and char in _LINE_BREAKS):
             what = "NUL" if char == "\0" else f"the control character U+{ord(char):04X}"
-            raise refuse(field, f"text may not hold {what}")
+            raise refuse(field, f"may not hold {what}")
         if name and category in ("Zl", "Zp"):
-            raise refuse(field, "a name is one line")
+            raise refuse(field, "must be one line")
 
 
 def parse_text(
@@ -193,12 +197,12 @@ def parse_text(
     """Text, stripped, within its column's `max_length`, without NUL, control characters or direction
     overrides; a `name` holds no zero-width characters either; `multiline` text may hold line breaks and tabs."""
     if not isinstance(raw, str):
-        raise refuse(field, f"text, not {_type_name(raw)}")
+        raise refuse(field, f"must be text, not {_type_name(raw)}")
     text = raw.strip()
     if required and not text:
         raise refuse(field, "is required")
     if len(text) > max_length:
-        raise refuse(field, f"at most {max_length:,} characters, not {len(text):,}")
+        raise refuse(field, f"has at most {max_length:,} characters, not {len(text):,}")
     _check_characters(text, field=field, name=name, multiline=multiline)
     return text
 
@@ -208,13 +212,18 @@ def parse_name(raw: Any, *, field: str, max_length: int, required: bool = True) 
     return parse_text(raw, field=field, max_length=max_length, required=required, name=True)
 
 
+def parse_note(raw: Any, *, field: str, required: bool = True) -> str:
+    """Free text such as a reason or a question: lines of at most NOTE_LENGTH characters in all."""
+    return parse_text(raw, field=field, max_length=NOTE_LENGTH, required=required, multiline=True)
+
+
 def parse_choice(raw: Any, *, field: str, choices: Collection[str]) -> str:
     """One of a fixed list of values, exactly as the list spells it (surrounding spaces aside)."""
     text = parse_text(raw, field=field, max_length=200, name=True)
     if text not in choices:
         known = sorted(choices)
         listed = ", ".join(known[:20]) + (", …" if len(known) > 20 else "")
-        raise refuse(field, f"{shown(text)} is not one of {listed}")
+        raise refuse(field, f"must be one of {listed}, not {shown(text)}")
     return text
 
 
@@ -238,7 +247,7 @@ def currencies() -> frozenset[str]:
 def _code(raw: Any, *, field: str, length: int, known: frozenset[str], what: str) -> str:
     text = parse_text(raw, field=field, max_length=length + 10, name=True).upper()
     if text not in known:
-        raise refuse(field, f"{shown(text)} is not an {what}")
+        raise refuse(field, f"must be an {what}, not {shown(text)}")
     return text
 
 
@@ -258,7 +267,7 @@ def parse_email(raw: Any, *, field: str) -> str:
     try:
         _email_validator(text)
     except ValidationError:
-        raise refuse(field, f"not an e-mail address: {shown(text)}") from None
+        raise refuse(field, f"must be an e-mail address, not {shown(text)}") from None
     return text
 
 
@@ -284,24 +293,27 @@ def parse_list[T](
     would read as its letters) nor a mapping; each item parsed by `item(value, field=...)`; duplicates
     dropped (in order) when `unique`."""
     if isinstance(raw, str | bytes | bytearray | Mapping) or not isinstance(raw, Iterable):
-        raise refuse(field, f"a list, not {_type_name(raw)}")
+        raise refuse(field, f"must be a list, not {_type_name(raw)}")
     values: list[T] = []
     for index, value in enumerate(raw):
         if index >= max_items:
-            raise refuse(field, f"at most {max_items} items")
+            raise refuse(field, f"has at most {max_items} items")
         parsed = item(value, field=f"{field}[{index}]")
         if not (unique and parsed in values):
             values.append(parsed)
     return values
 
 
-def parse_choices(raw: Any, *, field: str, choices: Collection[str]) -> list[str]:
-    """A list of values, each from a fixed list (workloads and SKUs from the catalogue, for instance)."""
+def parse_choices(raw: Any, *, field: str, choices: Collection[str], skip_blank: bool = False) -> list[str]:
+    """A list of values, each from a fixed list (workloads and SKUs from the catalogue, for instance);
+    with `skip_blank`, blank items are left out rather than refused."""
 
     def one(value: Any, *, field: str) -> str:
+        if skip_blank and isinstance(value, str) and not value.strip():
+            return ""
         return parse_choice(value, field=field, choices=choices)
 
-    return parse_list(raw, field=field, item=one)
+    return [value for value in parse_list(raw, field=field, item=one) if value]
 
 
 def parse_mapping(raw: Any, *, field: str, max_items: int = MAX_ITEMS) -> Mapping[Any, Any]:
@@ -309,9 +321,9 @@ def parse_mapping(raw: Any, *, field: str, max_items: int = MAX_ITEMS) -> Mappin
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):
-        raise refuse(field, f"a mapping, not {_type_name(raw)}")
+        raise refuse(field, f"must be a mapping, not {_type_name(raw)}")
     if len(raw) > max_items:
-        raise refuse(field, f"at most {max_items} entries")
+        raise refuse(field, f"has at most {max_items} entries")
     return raw
 
 
@@ -321,16 +333,16 @@ def parse_mapping(raw: Any, *, field: str, max_items: int = MAX_ITEMS) -> Mappin
 def parse_date(raw: Any, *, field: str) -> dt.date:
     """A calendar date from 2000-01-01 to 2100-12-31, as a date or as `YYYY-MM-DD`; a datetime is not a date."""
     if isinstance(raw, dt.datetime) or not isinstance(raw, dt.date | str):
-        raise refuse(field, f"a date (YYYY-MM-DD), not {_type_name(raw)}")
+        raise refuse(field, f"must be a date (YYYY-MM-DD), not {_type_name(raw)}")
     if isinstance(raw, str):
         if not _DATE_RE.fullmatch(raw):
-            raise refuse(field, f"a date is written YYYY-MM-DD, not {shown(raw)}")
+            raise refuse(field, f"must be a date written YYYY-MM-DD, not {shown(raw)}")
         try:
             raw = dt.date.fromisoformat(raw.strip())
         except ValueError:
-            raise refuse(field, f"no such date: {shown(raw)}") from None
+            raise refuse(field, f"is no such date: {shown(raw)}") from None
     if not FIRST_DAY <= raw <= LAST_DAY:
-        raise refuse(field, f"a date from {FIRST_DAY} to {LAST_DAY}, not {raw}")
+        raise refuse(field, f"must be a date from {FIRST_DAY} to {LAST_DAY}, not {raw}")
     return raw
 
 
@@ -342,18 +354,18 @@ def parse_optional_date(raw: Any, *, field: str) -> dt.date | None:
 def parse_moment(raw: Any, *, field: str) -> dt.datetime:
     """An aware datetime whose date lies from 2000-01-01 to 2100-12-31."""
     if not isinstance(raw, dt.datetime):
-        raise refuse(field, f"a date and time, not {_type_name(raw)}")
+        raise refuse(field, f"must be a date and time, not {_type_name(raw)}")
     if raw.tzinfo is None or raw.utcoffset() is None:
-        raise refuse(field, "a time needs its time zone")
+        raise refuse(field, "needs its time zone")
     if not FIRST_DAY <= raw.date() <= LAST_DAY:
-        raise refuse(field, f"a date from {FIRST_DAY} to {LAST_DAY}, not {raw.date()}")
+        raise refuse(field, f"must be a date from {FIRST_DAY} to {LAST_DAY}, not {raw.date()}")
     return raw
 
 
 def parse_date_range(start: dt.date, end: dt.date, *, field: str) -> tuple[dt.date, dt.date]:
     """Two parsed dates in order (start on or before end)."""
     if start > end:
-        raise refuse(field, f"dates out of order: {start} is after {end}")
+        raise refuse(field, f"has its dates out of order: {start} is after {end}")
     return start, end
 
 
@@ -361,18 +373,44 @@ def parse_decimal(raw: Any, *, field: str, minimum: Decimal, maximum: Decimal, m
     """A plain decimal number (text, a Decimal or an int) within [minimum, maximum] and its column's
     digits, returned as given; never a float, a boolean, an exponent or NaN."""
     if isinstance(raw, bool) or not isinstance(raw, str | Decimal | int):
-        raise refuse(field, f"a number is text, a Decimal or an int, not {_type_name(raw)}")
+        raise refuse(field, f"must be a number (text, a Decimal or an int), not {_type_name(raw)}")
     if isinstance(raw, str):
         if not re.fullmatch(r"\s*-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*", raw) or len(raw) > 60:
-            raise refuse(field, f"not a number: {shown(raw)}")
+            raise refuse(field, f"must be a plain number, not {shown(raw)}")
         raw = raw.strip()
     value = Decimal(raw)
     if not value.is_finite() or not minimum <= value <= maximum:
-        raise refuse(field, f"a number from {minimum} to {maximum}, not {shown(raw)}")
+        raise refuse(field, f"must be a number from {minimum} to {maximum}, not {shown(raw)}")
     try:
         exact = value.quantize(Decimal(1).scaleb(-places))
     except InvalidOperation:  # pragma: no cover - the bounds keep the digits in range
-        raise refuse(field, f"too many digits: {shown(raw)}") from None
+        raise refuse(field, f"has too many digits: {shown(raw)}") from None
     if exact != value or len(exact.as_tuple().digits) > max_digits:
-        raise refuse(field, f"at most {places} decimals and {max_digits} digits: {shown(raw)}")
+        raise refuse(field, f"has at most {places} decimals and {max_digits} digits: {shown(raw)}")
     return value
+
+
+class Problems:
+    """Parse several fields and name every problem at once: `parse` returns None for a refused field, and
+    `raise_if_any` raises one InvalidInput listing them all."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def parse[T](self, parser: Callable[..., T], raw: Any, **options: Any) -> T | None:
+        """The parsed value, or None with the refusal noted."""
+        try:
+            return parser(raw, **options)
+        except InvalidInput as error:
+            self.messages.append(error.message)
+            return None
+
+    def add(self, message: str) -> None:
+        """Note a problem found by a check of the service's own."""
+        self.messages.append(message)
+
+    def raise_if_any(self) -> None:
+        """Refuse with every problem noted, if any."""
+        if self.messages:
+            rules = (RULE,) if any(m.endswith(f"({RULE})") for m in self.messages) else ()
+            raise InvalidInput("; ".join(self.messages), rules=rules)

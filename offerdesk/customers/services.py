@@ -12,7 +12,7 @@ from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.choices import Role
 from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audited_refusals
-from offerdesk.catalogue.selectors import catalogue_workloads, params_for
+from offerdesk.catalogue.selectors import catalogue_skus, catalogue_workloads, params_for
 from offerdesk.core import dates, parsing
 from offerdesk.core.errors import InvalidInput
 
@@ -31,9 +31,8 @@ def _require_keeper(actor: User | None, action: str) -> None:
 def company_group_get_or_create(*, actor: User | None, name: str) -> CompanyGroup:
     """The company group of that name, created if new."""
     _require_keeper(actor, "maintain company groups")
-    if not name.strip():
-        raise InvalidInput("a company group needs a name")
-    group, created = CompanyGroup.objects.get_or_create(name=name.strip())
+    name = parsing.parse_name(name, field="company group name", max_length=200)
+    group, created = CompanyGroup.objects.get_or_create(name=name)
     if created:
         audit_record(actor=actor, action="company_group.create", target=group, data={"name": group.name})
     return group
@@ -55,31 +54,35 @@ def customer_create(
 ) -> Customer:
     """Add a customer by its TPID."""
     _require_keeper(actor, "maintain customers")
-    problems = []
-    if not tpid.strip():
-        problems.append("a TPID is required")
-    if sector not in Sector.values:
-        problems.append(f"unknown sector {sector!r} (one of {', '.join(Sector.values)})")
-    if segment not in Segment.values:
-        problems.append(f"unknown segment {segment!r} (one of {', '.join(Segment.values)})")
-    code = country.strip().upper()
-    if len(code) != 2 or not code.isalpha():
-        problems.append(f"a country is an ISO 3166-1 alpha-2 code, not {country!r}")
-    if Customer.objects.filter(tpid=tpid.strip()).exists():
-        problems.append(f"TPID {tpid} is already a customer")
-    if problems:
-        raise InvalidInput("; ".join(problems))
+    problems = parsing.Problems()
+    key = problems.parse(parsing.parse_name, tpid, field="TPID", max_length=40, required=False)
+    title = problems.parse(parsing.parse_name, name, field="name", max_length=200, required=False)
+    kind_of = problems.parse(parsing.parse_name, sector, field="sector", max_length=20, required=False)
+    size = problems.parse(parsing.parse_name, segment, field="segment", max_length=12, required=False)
+    code = problems.parse(parsing.parse_country, country)
+    emails = {
+        kind: problems.parse(parsing.parse_list, raw, field=field, item=parsing.parse_email) or []
+        for kind, field, raw in (
+            (ContactKind.CONTACT, "contacts", contacts),
+            (ContactKind.ACCOUNT_TEAM, "account team", account_team),
+        )
+    }
+    if key == "":
+        problems.add("a TPID is required")
+    if kind_of is not None and kind_of not in Sector.values:
+        problems.add(f"unknown sector {kind_of!r} (one of {', '.join(Sector.values)})")
+    if size is not None and size not in Segment.values:
+        problems.add(f"unknown segment {size!r} (one of {', '.join(Segment.values)})")
+    if key and Customer.objects.filter(tpid=key).exists():
+        problems.add(f"TPID {key} is already a customer")
+    problems.raise_if_any()
+    assert key and title is not None and kind_of and size and code
     customer = Customer.objects.create(
-        tpid=tpid.strip(),
-        name=name.strip() or tpid.strip(),
-        sector=sector,
-        segment=segment,
-        country=code,
-        company_group=company_group,
+        tpid=key, name=title or key, sector=kind_of, segment=size, country=code, company_group=company_group
     )
-    for kind, emails in ((ContactKind.CONTACT, contacts), (ContactKind.ACCOUNT_TEAM, account_team)):
-        for email in emails:
-            CustomerContact.objects.create(customer=customer, kind=kind, email=email.strip())
+    for kind, addresses in emails.items():
+        for email in addresses:
+            CustomerContact.objects.create(customer=customer, kind=kind, email=email)
     audit_record(
         actor=actor,
         action="customer.create",
@@ -92,6 +95,7 @@ def customer_create(
 @audited_refusals("customer.set_company_group")
 @transaction.atomic
 def customer_set_company_group(*, actor: User | None, customer: Customer, group: CompanyGroup | None) -> Customer:
+    """Put the customer in a company group, or take it out of one (MWS-LIM-06)."""
     _require_keeper(actor, "maintain customers")
     customer.company_group = group
     customer.save(update_fields=["company_group", "updated_at"])
@@ -109,6 +113,7 @@ def customer_set_company_group(*, actor: User | None, customer: Customer, group:
 def customer_set_ecif(*, actor: User | None, customer: Customer, funded: bool) -> Customer:
     """Flag that the customer's deployment is funded by ECIF (CSO-ELIG-07, MWS-ELIG-06)."""
     _require_keeper(actor, "maintain customers")
+    funded = parsing.parse_bool(funded, field="funded")
     customer.ecif_funded = funded
     customer.save(update_fields=["ecif_funded", "updated_at"])
     audit_record(actor=actor, action="customer.set_ecif", target=customer, data={"funded": funded})
@@ -120,14 +125,13 @@ def customer_set_ecif(*, actor: User | None, customer: Customer, funded: bool) -
 def customer_set_seats(*, actor: User | None, customer: Customer, sku: str, paid: int, in_use: int) -> SeatLicence:
     """Record the paid licences of one SKU and how many are in use."""
     _require_keeper(actor, "maintain licences")
-    if not sku.strip():
-        raise InvalidInput("name the SKU")
-    if paid < 0 or in_use < 0:
-        raise InvalidInput("seat counts cannot be negative")
+    sku = parsing.parse_choice(sku, field="SKU", choices=catalogue_skus())
+    paid = parsing.parse_whole(paid, field="paid seats")
+    in_use = parsing.parse_whole(in_use, field="seats in use")
     if in_use > paid:
         raise InvalidInput(f"{in_use} seats in use is more than the {paid} paid")
     seats, _ = SeatLicence.objects.update_or_create(
-        customer=customer, sku=sku.strip(), defaults={"paid": paid, "in_use": in_use}
+        customer=customer, sku=sku, defaults={"paid": paid, "in_use": in_use}
     )
     audit_record(
         actor=actor,
@@ -166,9 +170,12 @@ def customer_set_prior_licences(
 ) -> PriorLicence:
     """Record licences owned on a date; by default on the FY24 baseline date (MWS-ELIG-04, AMB-24)."""
     _require_keeper(actor, "maintain licences")
-    if quantity < 0:
-        raise InvalidInput("a licence count cannot be negative")
-    day = as_of or params_for(program_code="MWS", on=dates.today())["mws.e3_baseline_date"]
+    sku = parsing.parse_choice(sku, field="SKU", choices=catalogue_skus())
+    quantity = parsing.parse_whole(quantity, field="licence count")
+    day = (
+        parsing.parse_optional_date(as_of, field="as_of")
+        or params_for(program_code="MWS", on=dates.today())["mws.e3_baseline_date"]
+    )
     row, _ = PriorLicence.objects.update_or_create(
         customer=customer, sku=sku, as_of=day, defaults={"quantity": quantity}
     )

@@ -8,6 +8,7 @@ from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.choices import Role
 from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audited_refusals
+from offerdesk.core import parsing
 from offerdesk.core.errors import InvalidInput
 from offerdesk.customers.models import CompanyGroup
 
@@ -30,26 +31,31 @@ def partner_create(
 ) -> Partner:
     """Add a FastTrack Ready Partner."""
     access_require_role(actor, {Role.OPERATOR}, action="maintain partners")
-    currency = (payout_currency or "USD").strip().upper()
-    problems = []
-    if not name.strip():
-        problems.append("a partner needs a name")
-    elif Partner.objects.filter(name=name.strip()).exists():
-        problems.append(f"a partner named {name!r} exists already")
-    if len(currency) != 3 or not currency.isalpha():
-        problems.append(f"a payout currency is an ISO 4217 code, not {payout_currency!r}")
-    if frp_status not in FrpStatus.values:
-        problems.append(f"unknown FRP status {frp_status!r}")
-    if problems:
-        raise InvalidInput("; ".join(problems))
+    problems = parsing.Problems()
+    title = problems.parse(parsing.parse_name, name, field="name", max_length=200, required=False)
+    contact = problems.parse(parsing.parse_optional_email, primary_contact, field="primary contact")
+    fpm = problems.parse(parsing.parse_optional_email, program_manager, field="program manager")
+    currency = problems.parse(parsing.parse_currency, payout_currency or "USD", field="payout currency")
+    profile = problems.parse(
+        parsing.parse_name, payment_profile, field="payment profile", max_length=80, required=False
+    )
+    status = problems.parse(parsing.parse_name, frp_status, field="FRP status", max_length=12)
+    if title == "":
+        problems.add("a partner needs a name")
+    elif title and Partner.objects.filter(name=title).exists():
+        problems.add(f"a partner named {title!r} exists already")
+    if status is not None and status not in FrpStatus.values:
+        problems.add(f"unknown FRP status {status!r}")
+    problems.raise_if_any()
+    assert title and contact is not None and fpm is not None and currency and profile is not None and status
     partner = Partner.objects.create(
-        name=name.strip(),
+        name=title,
         company_group=company_group,
-        primary_contact=primary_contact,
-        program_manager=program_manager,
+        primary_contact=contact,
+        program_manager=fpm,
         payout_currency=currency,
-        payment_profile=payment_profile,
-        frp_status=frp_status,
+        payment_profile=profile,
+        frp_status=status,
     )
     audit_record(
         actor=actor,

@@ -19,7 +19,7 @@ from offerdesk.catalogue.rules import cso
 from offerdesk.catalogue.rules.deployment import combination_cap
 from offerdesk.catalogue.rules.redemption import payment_flow
 from offerdesk.catalogue.selectors import offer_spec
-from offerdesk.core import dates
+from offerdesk.core import dates, parsing
 from offerdesk.core.errors import InvalidInput, PermissionDenied
 from offerdesk.core.money import ZERO, quantize, split_half
 from offerdesk.redemptions.choices import RequestKind, RequestStatus
@@ -32,6 +32,7 @@ from .choices import PaymentKind
 from .models import ExchangeRate, Payment, PaymentConversion
 from .selectors import USD, exchange_rate_entry_on
 
+RATE_LIMIT = Decimal(10**12)
 RATE_RE = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
 
 
@@ -179,11 +180,14 @@ def exchange_rate_set(
 ) -> ExchangeRate:
     """Finance records how many units of a currency one USD buys from a date on, as a new entry (AMB-29, I-22)."""
     access_require_role(actor, {Role.FINANCE, Role.OPERATOR}, action="set exchange rates")
-    code = currency.strip().upper()
-    if len(code) != 3 or not code.isalpha():
-        raise InvalidInput(f"not an ISO 4217 currency code: {currency!r}")
+    code = parsing.parse_name(currency, field="currency", max_length=10).upper()
+    if code not in parsing.currencies():
+        raise InvalidInput(f"not an ISO 4217 currency code: {currency!r}", rules=(parsing.RULE,))
+    effective_from = parsing.parse_date(effective_from, field="effective from")
+    if isinstance(rate, bool) or not isinstance(rate, str | Decimal | int):
+        raise InvalidInput(f"not a rate: {parsing.shown(rate)} (text, a Decimal or an int)", rules=(parsing.RULE,))
     text = str(rate).strip()
-    if not RATE_RE.match(text):
+    if len(text) > 30 or not RATE_RE.match(text):
         raise InvalidInput(f"not a rate: {rate!r} (write 83.1234; commas only between thousands)")
     try:
         value = Decimal(text.replace(",", ""))
@@ -191,6 +195,8 @@ def exchange_rate_set(
         raise InvalidInput(f"not a rate: {rate!r}") from exc
     if not value.is_finite() or value <= 0:
         raise InvalidInput("an exchange rate must be above zero")
+    if value >= RATE_LIMIT:
+        raise InvalidInput(f"an exchange rate is below {RATE_LIMIT:,}", rules=(parsing.RULE,))
     if value != value.quantize(Decimal("0.000001")):
         raise InvalidInput("an exchange rate has at most six decimals")
     # Never an update: a correction is a new entry, and the latest entered for a date is the one in effect

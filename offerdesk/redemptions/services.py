@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -18,9 +18,8 @@ from offerdesk.catalogue.policies import RulebookPolicy, policy_for
 from offerdesk.catalogue.rules import RedemptionFacts, evaluate_redemption
 from offerdesk.catalogue.rules.facts import ExistingRequest, fail
 from offerdesk.catalogue.selectors import offer_spec, params_for
-from offerdesk.core import dates
+from offerdesk.core import dates, parsing
 from offerdesk.core.errors import InvalidInput, RuleViolation
-from offerdesk.core.money import MoneyError, parse_money
 from offerdesk.partners.models import Partner
 from offerdesk.vouchers.choices import VoucherStatus
 from offerdesk.vouchers.lock_objects import voucher_lock
@@ -96,28 +95,37 @@ def redemption_facts(
     )
 
 
-def whole_number(raw: Any, *, what: str) -> int:
-    """A count of users: a whole number, zero or more, given as an int or as digits (`1,200` too)."""
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        value = raw
-    elif isinstance(raw, str) and re.fullmatch(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)", raw.strip()):
-        value = int(raw.strip().replace(",", ""))
-    else:
-        raise InvalidInput(f"{what} must be a whole number, not {raw!r}")
-    if value < 0:
-        raise InvalidInput(f"{what} must be a whole number, zero or more, not {raw!r}")
-    return value
+def _parse_signature(raw: Any, *, field: str) -> SignatureInput:
+    if not isinstance(raw, SignatureInput):
+        raise parsing.refuse(field, f"must be a signature (party, name, role), not {parsing.shown(raw)}")
+    if raw.user is not None and not isinstance(raw.user, User):
+        raise parsing.refuse(f"{field} user", f"must be an OfferDesk user, not {parsing.shown(raw.user)}")
+    return replace(
+        raw,
+        party=parsing.parse_name(raw.party, field=f"{field} party", max_length=10, required=False),
+        name=parsing.parse_name(raw.name, field=f"{field} name", max_length=200, required=False),
+        role=parsing.parse_name(raw.role, field=f"{field} role", max_length=200, required=False),
+    )
+
+
+def _parse_document_hash(raw: Any) -> str:
+    text = parsing.parse_text(raw, field="document hash", max_length=64, required=False)
+    if text and not re.fullmatch(r"[0-9a-f]{64}", text):
+        raise parsing.refuse(
+            "document hash", f"must be a SHA-256 in 64 lowercase hex digits, not {parsing.shown(text)}"
+        )
+    return text
 
 
 def _clean_figures(
-    *, kind: str, value: Any, users_deployed: Any, workload_users: Mapping[str, Any] | None, workloads: list[str]
+    *, kind: str, value: Any, users_deployed: Any, workload_users: Any, workloads: list[str]
 ) -> tuple[Decimal | None, int | None, dict[str, int]]:
-    try:
-        amount = None if value in (None, "") else parse_money(value)
-    except MoneyError as exc:
-        raise InvalidInput(str(exc)) from exc
-    users = None if users_deployed in (None, "") else whole_number(users_deployed, what="users deployed")
-    per_workload = {str(k): whole_number(v, what=f"users on {k}") for k, v in (workload_users or {}).items()}
+    amount = parsing.parse_optional_money(value, field="value")
+    users = parsing.parse_optional_whole(users_deployed, field="users deployed")
+    per_workload: dict[str, int] = {}
+    for raw_name, count in parsing.parse_mapping(workload_users, field="workload users").items():
+        name = parsing.parse_name(raw_name, field="workload", max_length=80)
+        per_workload[name] = parsing.parse_whole(count, field=f"users on {name}")
     if workloads:
         unknown = sorted(set(per_workload) - set(workloads))
         if unknown:
@@ -144,9 +152,14 @@ def redemption_submit(
 ) -> RedemptionRequest:
     """A partner submits a SOW (initial) or POE (final) against a voucher; it stays Received until decided."""
     access_partner_acting_for(actor, partner.pk, action="submit a redemption request")
+    kind = parsing.parse_name(kind, field="kind", max_length=10, required=False)
     if kind not in RequestKind.values:
         raise InvalidInput(f"a request is a SOW or a POE, not {kind!r}")
-    signature_list = list(signatures)
+    template_id = parsing.parse_name(template_id, field="template id", max_length=40)
+    document_hash = _parse_document_hash(document_hash)
+    signature_list = parsing.parse_list(
+        signatures, field="signatures", item=_parse_signature, max_items=10, unique=False
+    )
     parties = [s.party for s in signature_list]
     if any(p not in SignatureParty.values for p in parties) or len(parties) != len(set(parties)):
         raise InvalidInput("each of the customer and the partner signs at most once")

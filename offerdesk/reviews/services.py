@@ -15,7 +15,7 @@ from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.policies import policy_for
 from offerdesk.catalogue.rules import evaluate_redemption
 from offerdesk.catalogue.selectors import params_for
-from offerdesk.core import dates
+from offerdesk.core import dates, parsing
 from offerdesk.core.errors import InvalidInput
 from offerdesk.core.money import format_usd
 from offerdesk.core.transitions import transition_apply
@@ -25,7 +25,7 @@ from offerdesk.payouts.services import payment_for_approval
 from offerdesk.redemptions.choices import REQUEST_TRANSITIONS, RequestKind, RequestStatus
 from offerdesk.redemptions.lock_objects import request_lock
 from offerdesk.redemptions.models import RedemptionRequest
-from offerdesk.redemptions.services import redemption_facts, whole_number
+from offerdesk.redemptions.services import redemption_facts
 from offerdesk.vouchers.choices import VoucherStatus
 from offerdesk.vouchers.models import Voucher
 from offerdesk.vouchers.notices import voucher_context
@@ -75,6 +75,7 @@ def _check_not_before_submission(request: RedemptionRequest, on: dt.date) -> Non
 def review_approve(*, actor: User | None, request: RedemptionRequest, reason: str = "") -> RedemptionRequest:
     """Approve a request; a paying approval schedules its payment in the same transaction."""
     access_require_role(actor, REVIEW_ROLES, action="approve requests")
+    reason = parsing.parse_note(reason, field="reason", required=False)
     request, voucher = request_lock(request=request)
     _check_separation_of_duties(actor, request, voucher, action="approve")
     if request.status != RequestStatus.RECEIVED:
@@ -126,7 +127,8 @@ def review_approve(*, actor: User | None, request: RedemptionRequest, reason: st
 def review_reject(*, actor: User | None, request: RedemptionRequest, reason: str) -> RedemptionRequest:
     """Reject a request with a reason; a rejected SOW may be replaced before expiry (AMB-32)."""
     access_require_role(actor, REVIEW_ROLES, action="reject requests")
-    if not reason.strip():
+    reason = parsing.parse_note(reason, field="reason", required=False)
+    if not reason:
         raise InvalidInput("a rejection needs a reason the partner can act on")
     request, voucher = request_lock(request=request)
     _check_separation_of_duties(actor, request, voucher, action="reject")
@@ -151,7 +153,8 @@ def review_reject(*, actor: User | None, request: RedemptionRequest, reason: str
 def review_request_info(*, actor: User | None, request: RedemptionRequest, question: str) -> RedemptionRequest:
     """Ask the partner for more information; the SLA clock pauses until it answers (AMB-27)."""
     access_require_role(actor, REVIEW_ROLES, action="ask for information")
-    if not question.strip():
+    question = parsing.parse_note(question, field="question", required=False)
+    if not question:
         raise InvalidInput("say what information is needed")
     request, voucher = request_lock(request=request)
     _check_separation_of_duties(actor, request, voucher, action="question")
@@ -174,7 +177,7 @@ def review_request_info(*, actor: User | None, request: RedemptionRequest, quest
 def review_verify_seats(*, actor: User | None, request: RedemptionRequest, users: int) -> RedemptionRequest:
     """Microsoft records the deployed users it verified for a POE (CSO-USR-04)."""
     access_require_role(actor, {Role.REVIEWER, Role.OPERATOR}, action="verify deployed seats")
-    users = whole_number(users, what="verified users")
+    users = parsing.parse_whole(users, field="verified users")
     request, voucher = request_lock(request=request)
     _check_separation_of_duties(actor, request, voucher, action="verify the seats of")
     if request.kind != RequestKind.POE:
@@ -199,7 +202,8 @@ def review_verify_seats(*, actor: User | None, request: RedemptionRequest, users
 def review_provide_info(*, actor: User | None, request: RedemptionRequest, note: str) -> RedemptionRequest:
     """The partner answers a reviewer's question; the SLA clock restarts where it paused (AMB-27)."""
     access_partner_acting_for(actor, request.partner_id, action="answer a reviewer")
-    if not note.strip():
+    note = parsing.parse_note(note, field="note", required=False)
+    if not note:
         raise InvalidInput("say what information is provided")
     request, voucher = request_lock(request=request)
     on = dates.today()

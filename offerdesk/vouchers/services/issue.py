@@ -16,9 +16,8 @@ from offerdesk.catalogue.policies import policy_for
 from offerdesk.catalogue.rules import evaluate
 from offerdesk.catalogue.rules import quote as rules_quote
 from offerdesk.catalogue.rules.facts import fail as _fail
-from offerdesk.core import dates
+from offerdesk.core import dates, parsing
 from offerdesk.core.errors import InvalidInput, RuleViolation
-from offerdesk.core.money import MoneyError, parse_money
 from offerdesk.core.transitions import transition_apply
 from offerdesk.customers.lock_objects import customer_lock
 from offerdesk.customers.models import Customer
@@ -125,14 +124,12 @@ def voucher_issue(
     """Issue a FY24 voucher against the customer's latest deal, at a fixed face value ≤ the cap (MWS-CAP-09).
     A deal with an open policy question (AMB-31) needs a program operator's decision, with its reason."""
     access_require_role(actor, MICROSOFT_ROLES, action="issue vouchers")
-    if policy_decision.strip():
+    value = parsing.parse_money(face_value, field="face value")
+    policy_decision = parsing.parse_note(policy_decision, field="policy decision", required=False)
+    if policy_decision:
         access_require_role(actor, {Role.OPERATOR}, action="decide a policy question (AMB-31)")
     if policy_for(offer.program).refers_nomination:
         raise InvalidInput("a Customer Success Offer voucher is issued when the mapped partner accepts the referral")
-    try:
-        value = parse_money(face_value)
-    except MoneyError as exc:
-        raise InvalidInput(str(exc)) from exc
     if value <= 0:
         raise InvalidInput("a voucher's face value must be above $0.00")
     customer_lock(customer_id=customer.pk)
@@ -148,5 +145,5 @@ def voucher_issue(
         on=dates.today(),
         deal=deal,
         face_value=value,
-        policy_decision=policy_decision.strip(),
+        policy_decision=policy_decision,
     )

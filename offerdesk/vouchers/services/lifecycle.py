@@ -12,6 +12,7 @@ from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.choices import Role
 from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audited_refusals
+from offerdesk.core import parsing
 from offerdesk.core.errors import InvalidInput
 from offerdesk.core.transitions import transition_apply
 from offerdesk.partners.models import Partner
@@ -52,7 +53,8 @@ def voucher_commit_payment(*, voucher: Voucher, amount: Decimal) -> None:
 def voucher_cancel(*, actor: User | None, voucher: Voucher, reason: str) -> Voucher:
     """An operator cancels a voucher; it no longer counts against the TPID's limit."""
     access_require_role(actor, {Role.OPERATOR}, action="cancel vouchers")
-    if not reason.strip():
+    reason = parsing.parse_note(reason, field="reason", required=False)
+    if not reason:
         raise InvalidInput("say why the voucher is cancelled")
     voucher = voucher_lock(voucher_id=voucher.pk)
     voucher.holds_limit = False

@@ -10,7 +10,7 @@ from django.db import transaction
 from offerdesk.accounts.access import access_partner_acting_for
 from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audit_record_many, audited_refusals
-from offerdesk.core import dates
+from offerdesk.core import dates, parsing
 from offerdesk.core.errors import InvalidInput
 from offerdesk.core.transitions import transition_apply
 from offerdesk.notifications.choices import NoticeKind
@@ -63,6 +63,7 @@ def referral_accept(*, actor: User | None, referral: Referral) -> Voucher:
 def referral_decline(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
     """The partner declines with no penalty (CSO-ENG-04); Microsoft may map the customer to another (AMB-14)."""
     access_partner_acting_for(actor, referral.partner_id, action="decline a referral")
+    reason = parsing.parse_note(reason, field="reason", required=False)
     referral = _pending(referral)
     referral.responded_at, referral.responded_by = dates.now(), actor
     transition_apply(
