@@ -13,14 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import inspect
+import io
 import os
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,6 +40,7 @@ from offerdesk.customers.models import CompanyGroup, Customer
 from offerdesk.customers.services import customer_create
 from offerdesk.partners.models import Partner
 from offerdesk.partners.services import partner_create
+from offerdesk.payouts.models import Payment
 from offerdesk.redemptions.models import RedemptionRequest
 from offerdesk.redemptions.services import SignatureInput
 from offerdesk.reviews.selectors import review_queue
@@ -113,6 +118,7 @@ class World:
     referral: int
     group: int
     override: int
+    payment: int
 
     def customer(self, name: str = "contoso") -> Customer:
         return Customer.objects.get(pk=getattr(self, name))
@@ -139,13 +145,15 @@ def build_world() -> World:
     pending = cso_customer(cast.operator, tpid="T-300", name="Woodgrove")
     referral = Referral.objects.get(nomination=cso_nominate(cast, customer=pending, partner=cast.northwind))
     dep = mws_voucher(cast, customer=customer(cast.operator, tpid="T-600", name="Adatum"))
+    paid = approved_sow(cast, voucher=dep, partner=cast.fabrikam, submitted="2023-10-10", approved="2023-10-11")
     litware = customer(cast.operator, tpid="T-700", name="Litware")
     mws_nominate(cast, customer=litware, when="2023-09-01")
     deal(cast, customer=litware, closed="2023-10-01")
     with on("2023-07-03"):
         group = CompanyGroup.objects.create(name="Contoso Group")
         override = parameter_set(actor=cast.operator, key="pay.lag_days", value="40", program_code="MWS")
-    ids = (contoso, litware, voucher, dep, sow, poe, referral, group, override)
+    payment = Payment.objects.get(request=paid)
+    ids = (contoso, litware, voucher, dep, sow, poe, referral, group, override, payment)
     return World(cast, *(obj.pk for obj in ids))
 
 
@@ -167,6 +175,10 @@ def operator(cast: Cast) -> User:
 
 def seller(cast: Cast) -> User:
     return cast.seller
+
+
+def finance(cast: Cast) -> User:
+    return cast.finance
 
 
 def reviewer(cast: Cast) -> User:
@@ -280,6 +292,7 @@ TABLE: dict[str, Entry] = {
     ),
     "review_verify_seats": Entry(reviewer, lambda w: {"request": w.request("poe")}, {"users": raw(600, "550")}),
     "review_provide_info": Entry(pat, lambda w: {"request": w.request("sow")}, {"note": raw("see attached")}),
+    "payment_fix_local_amount": Entry(finance, lambda w: {"payment": Payment.objects.get(pk=w.payment)}, {}),
     "exchange_rate_set": Entry(
         operator,
         nothing,
@@ -336,6 +349,7 @@ def test_the_table_covers_every_audited_service_and_every_argument() -> None:
     for name, entry in TABLE.items():
         parameters = set(inspect.signature(SERVICES[name]).parameters) - {"actor"}
         objects = {"customer", "group", "company_group", "offer", "partner", "fpm", "referral", "voucher", "request"}
+        objects |= {"payment"}
         assert parameters - objects == set(entry.raw), name
 
 
@@ -444,3 +458,41 @@ def test_a_partner_currency_comes_from_the_iso_list(cast: Cast) -> None:
     with on("2023-09-01"), pytest.raises(InvalidInput, match="payout currency must be an ISO 4217 currency code"):
         partner_create(actor=cast.operator, name="Litware Consulting", payout_currency="XYZ")
     assert not Partner.objects.filter(name="Litware Consulting").exists()
+
+
+# ------------------------------------------------------------------------------------ every CLI command
+
+BAD_COMMAND_LINES: dict[str, list[tuple[str, ...]]] = {
+    "parameter": [
+        ("set", "pay.lag_days", "1e3", "--user", "omar"),
+        ("set", "cso.tier_caps", "25000, 9" + "9" * 14, "--user", "omar"),
+        ("set", "pay.lag_days", "30", "--user", "omar", "--from", "2024-02-30"),
+        ("withdraw", "--id", "seven", "--user", "omar", "--reason", "x"),
+        ("list", "--on", "tomorrow"),
+    ],
+    "daily": [("--date", "not-a-date"), ("--date", "2024-13-01")],
+    "db_roles": [("--app-role", "Bad\x00Role")],
+    "demo": [("--no-such-option",)],
+}
+
+
+def test_the_table_names_every_command() -> None:
+    commands = {
+        path.stem
+        for path in Path(offerdesk.__path__[0]).glob("*/management/commands/*.py")
+        if not path.stem.startswith("_")
+    }
+    assert set(BAD_COMMAND_LINES) == commands
+
+
+@pytest.mark.parametrize(
+    ("command", "arguments"), [(c, a) for c, lines in BAD_COMMAND_LINES.items() for a in lines], ids=repr
+)
+def test_bad_input_on_the_command_line_is_a_clear_command_error(
+    cast: Cast, command: str, arguments: tuple[str, ...]
+) -> None:
+    before = snapshot()
+    with on("2024-02-15"), pytest.raises(CommandError) as refusal:
+        call_command(command, *arguments, stdout=io.StringIO(), stderr=io.StringIO())
+    assert str(refusal.value) and "Traceback" not in str(refusal.value)
+    assert snapshot() == before

@@ -63,17 +63,6 @@ def shown(raw: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def printable(raw: Any, *, limit: int = 500) -> str:
-    """A raw value as text any database stores: NUL and lone surrogates escaped, cut at `limit` characters
-    (what the audit trail keeps of a refused input)."""
-    try:
-        text = raw if isinstance(raw, str) else str(raw)
-    except ValueError:  # an int too long to print
-        return f"a {type(raw).__name__}"
-    text = text[:limit].replace("\0", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
-    return text
-
-
 def _type_name(raw: Any) -> str:
     return "a boolean" if isinstance(raw, bool) else f"a {type(raw).__name__}"
 
