@@ -180,9 +180,9 @@ def exchange_rate_set(
 ) -> ExchangeRate:
     """Finance records how many units of a currency one USD buys from a date on, as a new entry (AMB-29, I-22)."""
     access_require_role(actor, {Role.FINANCE, Role.OPERATOR}, action="set exchange rates")
-    code = parsing.parse_name(currency, field="currency", max_length=10).upper()
-    if code not in parsing.currencies():
-        raise InvalidInput(f"not an ISO 4217 currency code: {currency!r}", rules=(parsing.RULE,))
+    code = currency.strip().upper() if isinstance(currency, str) else None
+    if code not in parsing.currencies():  # the real list: nothing else, NUL and odd types included, gets past
+        raise InvalidInput(f"not an ISO 4217 currency code: {parsing.shown(currency)}", rules=(parsing.RULE,))
     effective_from = parsing.parse_date(effective_from, field="effective from")
     if isinstance(rate, bool) or not isinstance(rate, str | Decimal | int):
         raise InvalidInput(f"not a rate: {parsing.shown(rate)} (text, a Decimal or an int)", rules=(parsing.RULE,))
