@@ -47,9 +47,9 @@ _email_validator = EmailValidator()
 
 
 def refuse(field: str, reason: str) -> InvalidInput:
-    """The one shape of an input refusal: `<field> <what is wrong> (OD-IN-01)`, e.g. `face_value cannot be
+    """The one shape of an input refusal: `<field>: <what is wrong> (OD-IN-01)`, e.g. `face value: cannot be
     negative: '-5' (OD-IN-01)`."""
-    return InvalidInput(f"{field} {reason} ({RULE})", rules=(RULE,))
+    return InvalidInput(f"{field}: {reason} ({RULE})", rules=(RULE,))
 
 
 def shown(raw: Any) -> str:
@@ -325,11 +325,11 @@ def parse_date(raw: Any, *, field: str) -> dt.date:
         raise refuse(field, f"must be a date (YYYY-MM-DD), not {_type_name(raw)}")
     if isinstance(raw, str):
         if not _DATE_RE.fullmatch(raw):
-            raise refuse(field, f"must be a date written YYYY-MM-DD, not {shown(raw)}")
+            raise refuse(field, f"a date is written YYYY-MM-DD, not {shown(raw)}")
         try:
             raw = dt.date.fromisoformat(raw.strip())
         except ValueError:
-            raise refuse(field, f"is no such date: {shown(raw)}") from None
+            raise refuse(field, f"no such date: {shown(raw)}") from None
     if not FIRST_DAY <= raw <= LAST_DAY:
         raise refuse(field, f"must be a date from {FIRST_DAY} to {LAST_DAY}, not {raw}")
     return raw

@@ -92,7 +92,7 @@ def test_money_reads_the_usual_spellings(raw: Any, expected: str) -> None:
 )
 def test_money_refuses_what_is_not_an_amount(raw: Any, message: str) -> None:
     error = refused(parse_money, raw, field="face_value", match=message)
-    assert error.message.startswith("face_value ") and error.message.endswith("(OD-IN-01)")
+    assert error.message.startswith("face_value: ") and error.message.endswith("(OD-IN-01)")
 
 
 def test_a_negative_amount_where_one_is_allowed() -> None:
@@ -159,7 +159,7 @@ def test_a_whole_number_is_in_range_or_refused(raw: Any) -> None:
 def test_text_is_stripped_and_bounded() -> None:
     assert parse_text("  Contoso  ", field="name", max_length=10) == "Contoso"
     assert parse_text("", field="reason", max_length=10, required=False) == ""
-    refused(parse_text, "", field="reason", max_length=10, match="reason is required")
+    refused(parse_text, "", field="reason", max_length=10, match="reason: is required")
     refused(parse_text, "x" * 11, field="reason", max_length=10, match="at most 10 characters, not 11")
     refused(parse_text, ["a"], field="reason", max_length=10, match="not a list")
 
@@ -230,7 +230,7 @@ def test_a_bare_string_is_not_a_list() -> None:
 
 def test_list_items_are_parsed_by_name_and_bounded() -> None:
     error = refused(parse_choices, ["Teams", "Fax"], field="workloads", choices={"Teams"})
-    assert error.message.startswith("workloads[1] must be one of Teams")
+    assert error.message.startswith("workloads[1]: must be one of Teams")
     refused(parse_list, {"a": 1}, field="xs", item=parse_whole, match="not a dict")
     refused(parse_list, range(101), field="xs", item=parse_whole, match="at most 100 items")
     assert parse_list(("1", 1, "2"), field="xs", item=parse_whole) == [1, 2]

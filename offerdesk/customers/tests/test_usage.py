@@ -38,8 +38,8 @@ def test_a_share_just_below_sixty_percent_is_stored_exactly_and_counts_as_low_us
         ({"Exchange Online": "59.99999999999%"}, "more precise"),
         ({"Exchange Online": 0.5999}, "not a float"),
         ({"Exchange Online": "120%"}, "between 0% and 100%"),
-        ({"Fax": "10%"}, "usage workload must be one of Exchange Online, .*, not 'Fax'"),
-        ("Exchange Online", "usage must be a mapping"),
+        ({"Fax": "10%"}, "usage workload: must be one of Exchange Online, .*, not 'Fax'"),
+        ("Exchange Online", "usage: must be a mapping"),
     ],
 )
 def test_a_share_that_cannot_be_kept_as_given_is_refused(cast: Cast, usage: object, message: str) -> None:
