@@ -1,0 +1,57 @@
+"""Issue 5's "today …" claims that no app's own tests drive end to end: each through the real services, on
+SQLite and on PostgreSQL alike."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from offerdesk.core.errors import InvalidInput
+from offerdesk.redemptions.choices import RequestStatus
+from offerdesk.reviews.models import Decision
+from offerdesk.reviews.selectors import review_queue
+from offerdesk.reviews.services import review_reject
+from offerdesk.vouchers.models import Voucher
+from tests.factories import Cast, audit_events, customer, mws_voucher, on, snapshot, submit
+
+
+def test_a_nul_byte_in_a_rejection_reason_is_refused_audited_and_writes_nothing(cast: Cast, dep: Voucher) -> None:
+    # Given Fabrikam's SOW awaiting a decision
+    sow = submit(actor=cast.pat, voucher=dep, partner=cast.fabrikam, kind="SOW", when="2023-10-10", value="60000")
+    before = snapshot()
+    # When rita rejects it with a reason holding a NUL byte (today: the audit insert failed, a 500, no trace)
+    with on("2023-10-11"), pytest.raises(InvalidInput, match="reason: may not hold NUL") as refused:
+        review_reject(actor=cast.reviewer, request=sow, reason="Wrong\x00template")
+    # Then it is a clear OD-IN-01 refusal, nothing is written, and the refusal is in the trail as it was typed
+    assert refused.value.rules == ("OD-IN-01",)
+    assert snapshot() == before
+    sow.refresh_from_db()
+    assert sow.status == RequestStatus.RECEIVED and not Decision.objects.exists()
+    [event] = audit_events("review.reject", "refused")
+    assert (event.actor, event.data["rules"]) == (cast.reviewer, ["OD-IN-01"])
+    assert event.data["input"]["reason"] == "Wrong\\x00template"
+    # And the same reviewer's clean rejection still goes through
+    with on("2023-10-11"):
+        review_reject(actor=cast.reviewer, request=sow, reason="Wrong template")
+    assert Decision.objects.get().reason == "Wrong template"
+
+
+@pytest.mark.parametrize("value", ["10000000000000", Decimal(10**13), "$10,000,000,000,000.00"])
+def test_a_sow_value_too_big_for_its_column_leaves_the_queue_readable(
+    cast: Cast, dep: Voucher, value: str | Decimal
+) -> None:
+    # Given a SOW with the largest value the column holds, awaiting review (it reads back to the cent)
+    other = mws_voucher(cast, customer=customer(cast.operator, tpid="T-601", name="Litware"))
+    largest = submit(
+        actor=cast.nico, voucher=other, partner=cast.northwind, kind="SOW", when="2023-10-10", value="999999999999.99"
+    )
+    before = snapshot()
+    # When a fourteen-digit SOW value is submitted (today: stored on SQLite, then every queue read crashed)
+    with pytest.raises(InvalidInput, match="value: has at most 12 digits before the point") as refused:
+        submit(actor=cast.pat, voucher=dep, partner=cast.fabrikam, kind="SOW", when="2023-10-10", value=value)
+    # Then it is refused by rule, nothing is written, and the review queue reads, value and all
+    assert refused.value.rules == ("OD-IN-01",)
+    assert snapshot() == before
+    assert audit_events("redemption.submit", "refused")
+    assert [(r.pk, r.value) for r in review_queue(user=cast.reviewer)] == [(largest.pk, Decimal("999999999999.99"))]
