@@ -3,15 +3,21 @@ SQLite and on PostgreSQL alike."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.core.management import CommandError, call_command
 
 from offerdesk.core.errors import InvalidInput
+from offerdesk.jobs.models import DailyRun
 from offerdesk.redemptions.choices import RequestStatus
 from offerdesk.reviews.models import Decision
 from offerdesk.reviews.selectors import review_queue
 from offerdesk.reviews.services import review_reject
+from offerdesk.vouchers.choices import VoucherStatus
 from offerdesk.vouchers.models import Voucher
 from tests.factories import Cast, audit_events, customer, mws_voucher, on, snapshot, submit
 
@@ -55,3 +61,18 @@ def test_a_sow_value_too_big_for_its_column_leaves_the_queue_readable(
     assert snapshot() == before
     assert audit_events("redemption.submit", "refused")
     assert [(r.pk, r.value) for r in review_queue(user=cast.reviewer)] == [(largest.pk, Decimal("999999999999.99"))]
+
+
+def test_the_daily_run_refuses_tomorrow_in_the_program_time_zone_though_it_is_today_in_utc(dep: Voucher) -> None:
+    # Given it is 02:00 UTC on 2024-04-05, still 2024-04-04 in the program time zone; DEP expires on 2024-04-05
+    before = snapshot()
+    with time_machine.travel(dt.datetime(2024, 4, 5, 2, 0, tzinfo=dt.UTC), tick=False):
+        # When the run is asked for the UTC day (and for 2099, today's irreversible mass expiry)
+        for day in ("2024-04-05", "2099-01-01"):
+            with pytest.raises(CommandError, match=rf"on: a day up to today \(2024-04-04 .*\), not {day} \(OD-IN-01\)"):
+                call_command("daily", "--date", day, stdout=io.StringIO())
+    # Then nothing ran, the voucher is still open, and both attempts are audited
+    assert snapshot() == before and not DailyRun.objects.exists()
+    dep.refresh_from_db()
+    assert dep.status == VoucherStatus.OPEN
+    assert [e.data["input"]["on"] for e in audit_events("daily.run", "refused")] == ["2024-04-05", "2099-01-01"]
