@@ -126,10 +126,10 @@ def _clean_figures(
     for raw_name, count in parsing.parse_mapping(workload_users, field="workload users").items():
         name = parsing.parse_name(raw_name, field="workload", max_length=80)
         per_workload[name] = parsing.parse_whole(count, field=f"users on {name}")
-    if workloads:
-        unknown = sorted(set(per_workload) - set(workloads))
-        if unknown:
-            raise InvalidInput(f"unknown workload(s) {', '.join(unknown)}; this offer counts {', '.join(workloads)}")
+    unknown = sorted(set(per_workload) - set(workloads))
+    if unknown:  # an offer that counts no workloads takes none: a name from nowhere is never stored
+        counted = ", ".join(workloads) or "no workloads"
+        raise parsing.refuse("workload users", f"unknown workload(s) {', '.join(unknown)}; this offer counts {counted}")
     if kind == RequestKind.SOW and (users is not None or per_workload):
         raise InvalidInput("deployed users are reported on the POE, not the SOW")
     return amount, users, per_workload

@@ -280,6 +280,20 @@ def test_a_cso_poe_must_come_before_the_expiry_date(cast: Cast, cso: Voucher, su
     assert snapshot() == before
 
 
+def test_an_fy24_poe_takes_no_workload_the_offer_does_not_count(cast: Cast, dep: Voucher) -> None:
+    # The FY24 offers count no workloads: a name from nowhere was stored with the POE
+    approved_sow(cast, voucher=dep, submitted="2023-10-10", approved="2023-10-11")
+    before = snapshot()
+    with pytest.raises(
+        InvalidInput, match="workload users: unknown workload\\(s\\) Fax; this offer counts no workloads"
+    ):
+        submit(
+            actor=cast.pat, voucher=dep, partner=cast.fabrikam, kind="POE", when="2024-01-10", workload_users={"Fax": 9}
+        )
+    assert snapshot() == before
+    assert refusal()["rules"] == ["OD-IN-01"]
+
+
 def test_a_fy24_request_on_the_expiry_date_is_late(cast: Cast, dep: Voucher) -> None:
     with pytest.raises(RuleViolation) as raised:
         submit(actor=cast.pat, voucher=dep, partner=cast.fabrikam, kind="SOW", when="2024-04-05", value="1")
