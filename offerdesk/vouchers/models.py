@@ -41,7 +41,7 @@ class Nomination(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=("customer", "offer"),
-                condition=Q(status="active"),
+                condition=Q(status=NominationStatus.ACTIVE),
                 name="one_active_nomination_per_offer",
             ),
         ]
