@@ -28,11 +28,11 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 name="partner_user_has_partner",
-                condition=~models.Q(role="partner") | models.Q(partner__isnull=False),
+                condition=~models.Q(role=Role.PARTNER) | models.Q(partner__isnull=False),
             ),
             models.CheckConstraint(
                 name="customer_user_has_customer",
-                condition=~models.Q(role="customer") | models.Q(customer__isnull=False),
+                condition=~models.Q(role=Role.CUSTOMER) | models.Q(customer__isnull=False),
             ),
             # A tenant's user never reaches the admin or bypasses a scope, whatever a form or a script says.
             models.CheckConstraint(
