@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
@@ -12,10 +11,7 @@ from .errors import InvalidInput
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-MONEY_DIGITS = 14
-_MONEY_RE = re.compile(
-    r"^\s*(?:(?P<cur>[A-Z]{3})\s*)?(?P<dollar>\$)?\s*(?P<num>-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\s*$"
-)
+MONEY_DIGITS = parsing.MONEY_INTEGER_DIGITS + 2  # the column holds what the parser lets through, to the cent
 
 
 class MoneyError(InvalidInput, ValueError):
@@ -44,7 +40,7 @@ def parse_money(text: str | Decimal | int, *, field: str = "amount") -> Decimal:
 
 def parse_local_money(text: str) -> tuple[str, Decimal]:
     """Read `INR 2,493,702.00` into its currency and amount."""
-    match = _MONEY_RE.match(text)
+    match = parsing.MONEY_PATTERN.fullmatch(text)
     if not match or not match["cur"] or match["dollar"]:
         raise MoneyError(f"not a local amount: {text!r}")
     return match["cur"], parse_money(match["num"])

@@ -30,7 +30,8 @@ EMAIL_LENGTH = 254
 NOTE_LENGTH = 2000  # free text (a reason, a question): no column bounds it, so this does
 
 _CENT = Decimal("0.01")
-_MONEY_RE = re.compile(
+# `$75,000.00`, `USD 1,234.5`, `INR 2,493,702.00`: an optional currency code, an optional dollar sign, the number.
+MONEY_PATTERN = re.compile(
     r"\s*(?:(?P<cur>[A-Z]{3})\s*)?(?P<dollar>\$)?\s*(?P<num>-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\s*"
 )
 _WHOLE_RE = re.compile(r"\s*(?P<num>-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+))\s*")
@@ -76,7 +77,7 @@ def parse_money(raw: Any, *, field: str, allow_negative: bool = False) -> Decima
     if isinstance(raw, bool) or not isinstance(raw, str | Decimal | int):
         raise refuse(field, f"must be an amount of money (text, a Decimal or an int), not {_type_name(raw)}")
     if isinstance(raw, str):
-        match = _MONEY_RE.fullmatch(raw) if len(raw) <= 40 else None
+        match = MONEY_PATTERN.fullmatch(raw) if len(raw) <= 40 else None
         if not match:
             raise refuse(field, f"is not an amount of money: {shown(raw)}")
         if match["cur"] not in (None, "USD"):
