@@ -30,6 +30,8 @@ class LocalStatus(StrEnum):
 
 @dataclass(frozen=True)
 class OwedLine:
+    """One payment a partner is owed, in USD and in its own currency, with how settled the local amount is."""
+
     payment: Payment
     amount: Decimal
     payable_on: dt.date

@@ -59,6 +59,7 @@ def customer_facts(*, customer: Customer) -> CustomerFacts:
 
 
 def partner_facts(*, partner: Partner) -> PartnerFacts:
+    """What the rules know of a partner: who it is, whether it is an approved FRP, its company group."""
     return PartnerFacts(
         id=partner.pk,
         name=partner.name,
@@ -68,6 +69,7 @@ def partner_facts(*, partner: Partner) -> PartnerFacts:
 
 
 def deal_facts(*, deal: Deal) -> DealFacts:
+    """What the rules know of a recorded deal: its value, dates, workloads, migration and answers."""
     return DealFacts(
         value=deal.value,
         close_date=deal.close_date,
