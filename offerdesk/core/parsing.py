@@ -352,13 +352,6 @@ def parse_moment(raw: Any, *, field: str) -> dt.datetime:
     return raw
 
 
-def parse_date_range(start: dt.date, end: dt.date, *, field: str) -> tuple[dt.date, dt.date]:
-    """Two parsed dates in order (start on or before end)."""
-    if start > end:
-        raise refuse(field, f"has its dates out of order: {start} is after {end}")
-    return start, end
-
-
 def parse_decimal(raw: Any, *, field: str, minimum: Decimal, maximum: Decimal, max_digits: int, places: int) -> Decimal:
     """A plain decimal number (text, a Decimal or an int) within [minimum, maximum] and its column's
     digits, returned as given; never a float, a boolean, an exponent or NaN."""

@@ -10,7 +10,7 @@ from offerdesk.core.errors import Finding
 from offerdesk.core.money import quantize
 
 from .common import ecif, family_limit, sector_rules
-from .facts import CustomerFacts, Situation, check, fail, ok
+from .facts import Situation, check, fail, ok
 
 
 def in_scope_seats(s: Situation) -> tuple[int, int]:
@@ -167,7 +167,3 @@ def payout(params: Params, *, users: int, voucher_max: Decimal) -> Decimal:
     if params["cso.cap_mode"] == "seat_floor":
         users = min(users, int(voucher_max // rate))
     return quantize(min(rate * users, voucher_max))
-
-
-def customer_seats(customer: CustomerFacts, skus: list[str]) -> int:
-    return sum(n for sku, n in customer.seats_paid.items() if sku in skus)

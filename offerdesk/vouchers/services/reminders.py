@@ -12,7 +12,7 @@ from offerdesk.catalogue.policies import policy_for
 from offerdesk.catalogue.selectors import params_for
 from offerdesk.notifications.choices import NoticeKind
 
-from ..choices import VoucherStatus
+from ..choices import LIVE_VOUCHER_STATUSES
 from ..models import Voucher, VoucherReminder
 from ..notices import notify_voucher
 
@@ -46,7 +46,7 @@ def voucher_reminders_send(*, on: dt.date) -> int:
         candidates = (
             Voucher.objects.filter(
                 offer__program=program,
-                status__in=(VoucherStatus.OPEN, VoucherStatus.REDEEMING),
+                status__in=LIVE_VOUCHER_STATUSES,
                 expiry_date__gt=on,
                 expiry_date__lte=on + dt.timedelta(days=max(marks)),
             )
