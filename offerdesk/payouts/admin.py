@@ -13,10 +13,12 @@ from django.http import HttpRequest
 from offerdesk.audit.admin import AuditedAdmin
 from offerdesk.core import dates
 from offerdesk.core.admin import ViewOnlyAdmin, ViewOnlyTabularInline, admin_add_inlines
+from offerdesk.core.errors import InvalidInput
 from offerdesk.redemptions.admin import RedemptionRequestAdmin
 from offerdesk.vouchers.admin import VoucherAdmin
 
 from .models import ExchangeRate, Payment, PaymentConversion
+from .services import exchange_rate_parse
 
 
 @admin.register(Payment)
@@ -59,23 +61,24 @@ admin_add_inlines(RedemptionRequestAdmin, RequestPaymentInline)
 
 
 class ExchangeRateForm(forms.ModelForm):
-    """The same checks as `exchange_rate_set`: an ISO 4217 code, a rate above zero."""
+    """The same checks as `exchange_rate_set` (`exchange_rate_parse`): a real ISO 4217 code, a rate above zero
+    to six decimals, a date from 2000 to 2100."""
 
     class Meta:
         model = ExchangeRate
         fields = ("currency", "rate", "effective_from")
 
-    def clean_currency(self) -> str:
-        code = self.cleaned_data["currency"].strip().upper()
-        if len(code) != 3 or not code.isalpha():
-            raise forms.ValidationError("An ISO 4217 currency code has three letters.")
-        return code
-
-    def clean_rate(self) -> Any:
-        rate = self.cleaned_data["rate"]
-        if rate is not None and rate <= 0:
-            raise forms.ValidationError("An exchange rate must be above zero.")
-        return rate
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:  # a field Django could not read already says so
+            return cleaned
+        try:
+            cleaned["currency"], cleaned["rate"], cleaned["effective_from"] = exchange_rate_parse(
+                currency=cleaned.get("currency"), rate=cleaned.get("rate"), effective_from=cleaned.get("effective_from")
+            )
+        except InvalidInput as refused:
+            raise forms.ValidationError(refused.message) from None
+        return cleaned
 
 
 @admin.register(ExchangeRate)

@@ -173,13 +173,8 @@ def payment_for_approval(
     return payment
 
 
-@audited_refusals("exchange_rate.set")
-@transaction.atomic
-def exchange_rate_set(
-    *, actor: User | None, currency: str, rate: Decimal | str, effective_from: dt.date
-) -> ExchangeRate:
-    """Finance records how many units of a currency one USD buys from a date on, as a new entry (AMB-29, I-22)."""
-    access_require_role(actor, {Role.FINANCE, Role.OPERATOR}, action="set exchange rates")
+def exchange_rate_parse(*, currency: Any, rate: Any, effective_from: Any) -> tuple[str, Decimal, dt.date]:
+    """A new rate entry's currency, rate and date, read as `exchange_rate_set` and the admin form both read them."""
     code = currency.strip().upper() if isinstance(currency, str) else None
     if code not in parsing.currencies():  # the real list: nothing else, NUL and odd types included, gets past
         raise InvalidInput(f"not an ISO 4217 currency code: {parsing.shown(currency)}", rules=(parsing.RULE,))
@@ -199,6 +194,17 @@ def exchange_rate_set(
         raise InvalidInput(f"an exchange rate is below {RATE_LIMIT:,}", rules=(parsing.RULE,))
     if value != value.quantize(Decimal("0.000001")):
         raise InvalidInput("an exchange rate has at most six decimals")
+    return code, value, effective_from
+
+
+@audited_refusals("exchange_rate.set")
+@transaction.atomic
+def exchange_rate_set(
+    *, actor: User | None, currency: str, rate: Decimal | str, effective_from: dt.date
+) -> ExchangeRate:
+    """Finance records how many units of a currency one USD buys from a date on, as a new entry (AMB-29, I-22)."""
+    access_require_role(actor, {Role.FINANCE, Role.OPERATOR}, action="set exchange rates")
+    code, value, effective_from = exchange_rate_parse(currency=currency, rate=rate, effective_from=effective_from)
     # Never an update: a correction is a new entry, and the latest entered for a date is the one in effect
     row = ExchangeRate.objects.create(currency=code, rate=value, effective_from=effective_from, created_at=dates.now())
     audit_record(

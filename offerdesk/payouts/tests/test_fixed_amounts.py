@@ -179,3 +179,25 @@ def test_the_admin_adds_rates_and_never_changes_or_deletes_one(
     assert added.status_code == 302
     assert ExchangeRate.objects.count() == 2
     assert local(cast, inr_payment)[:2] == (Decimal("84"), Decimal("1197000.00"))
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"currency": "XYZ", "rate": "84", "effective_from": "2024-03-01"}, "not an ISO 4217 currency code: 'XYZ'"),
+        ({"currency": "INR", "rate": "84", "effective_from": "1900-03-01"}, "must be a date from 2000-01-01"),
+        ({"currency": "INR", "rate": "0", "effective_from": "2024-03-01"}, "must be above zero"),
+        ({"currency": "INR", "rate": "84.1234567", "effective_from": "2024-03-01"}, None),  # the field's own check
+    ],
+)
+def test_the_admin_refuses_a_rate_the_service_would_refuse(
+    admin_client: Any, cast: Cast, inr_payment: Payment, entry: dict[str, str], message: str | None
+) -> None:
+    # An invented currency or a date outside 2000–2100 once got past the admin's own looser checks
+    page = admin_client.post(reverse("admin:payouts_exchangerate_add"), entry)
+    errors = page.context["adminform"].form.errors
+    assert page.status_code == 200 and errors
+    if message is not None:
+        assert any(message in error for field in errors.values() for error in field)
+    assert ExchangeRate.objects.count() == 1
+    assert local(cast, inr_payment)[:2] == (Decimal("83.4"), Decimal("1188450.00"))
