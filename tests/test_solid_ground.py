@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
+import offerdesk
 from offerdesk.core.errors import InvalidInput
 from offerdesk.jobs.models import DailyRun
 from offerdesk.redemptions.choices import RequestStatus
@@ -76,3 +78,14 @@ def test_the_daily_run_refuses_tomorrow_in_the_program_time_zone_though_it_is_to
     dep.refresh_from_db()
     assert dep.status == VoucherStatus.OPEN
     assert [e.data["input"]["on"] for e in audit_events("daily.run", "refused")] == ["2024-04-05", "2099-01-01"]
+
+
+def test_every_row_lock_is_taken_in_its_apps_lock_objects() -> None:
+    # One lock order is only kept if locks are taken in one place per app (issue 5, "one shape")
+    package = Path(offerdesk.__path__[0])
+    elsewhere = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "tests" not in path.parts and path.name != "lock_objects.py" and "select_for_update" in path.read_text()
+    )
+    assert elsewhere == []

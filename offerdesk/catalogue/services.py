@@ -15,6 +15,7 @@ from offerdesk.core import dates, parsing
 from offerdesk.core.errors import InvalidInput, NotFound
 
 from .loader import LoadedProgram, get_catalogue
+from .lock_objects import overrides_in_force_locked
 from .models import Offer, ParameterOverride, Program
 from .params import coerce_value, relation_problems
 from .selectors import params_for
@@ -121,9 +122,7 @@ def parameter_set(
 def _override_to_withdraw(
     *, override_id: Any, key: Any, program_code: str | None, since: dt.date | None
 ) -> ParameterOverride:
-    live = ParameterOverride.objects.select_for_update(of=("self",)).filter(
-        withdraws__isnull=True, withdrawal__isnull=True
-    )
+    live = overrides_in_force_locked()
     if override_id is not None:
         number = parsing.parse_whole(override_id, field="override_id", minimum=1)
         found = live.filter(pk=number).first()

@@ -14,6 +14,7 @@ from offerdesk.core.parsing import parse_date, refuse
 from offerdesk.notifications.services import outbox_deliver
 from offerdesk.vouchers.services import referrals_lapse, voucher_reminders_send, vouchers_expire
 
+from .lock_objects import daily_run_lock
 from .models import DailyRun
 
 
@@ -38,7 +39,7 @@ def daily_run(*, on: dt.date | str | None = None) -> dict[str, Any]:
     }
     summary["emails_sent"] = outbox_deliver()
     with transaction.atomic():
-        run = DailyRun.objects.select_for_update().get(pk=run.pk)
+        run = daily_run_lock(run_id=run.pk)
         totals = {key: run.summary.get(key, 0) + value for key, value in summary.items()}
         DailyRun.objects.filter(pk=run.pk).update(finished_at=dates.now(), summary=totals)
     return summary
