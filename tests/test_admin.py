@@ -369,6 +369,65 @@ def test_seats_in_use_cannot_exceed_paid_seats(admin_client: Any, everything: De
     assert (seats.paid, seats.in_use) == (1000, 200)
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("payout_currency", "XYZ", "payout currency: must be an ISO 4217 currency code, not 'XYZ'"),
+        ("name", "Fabrikam\u202e", "name: may not hold the invisible direction mark U+202E"),
+        (
+            "program_manager",
+            "fran@fabrikam\u200b.example",
+            "program manager: may not hold the invisible character U+200B",
+        ),
+    ],
+)
+def test_the_admin_reads_a_partner_as_its_service_does(
+    admin_client: Any, everything: Desk, field: str, value: str, message: str
+) -> None:
+    # The admin's own checks let an invented currency or an invisible direction mark through (OD-IN-01)
+    partner = everything.partner
+    before = Partner.objects.filter(pk=partner.pk).values().get()
+    data = {
+        "name": partner.name,
+        "frp_status": partner.frp_status,
+        "company_group": "",
+        "primary_contact": partner.primary_contact,
+        "program_manager": partner.program_manager,
+        "payout_currency": partner.payout_currency,
+        "payment_profile": partner.payment_profile,
+    }
+    response = admin_client.post(change(partner), data | {field: value})
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors[field]
+    assert error == f"{message} (OD-IN-01)"
+    assert Partner.objects.filter(pk=partner.pk).values().get() == before
+
+
+@pytest.mark.parametrize(
+    ("model", "data", "field", "message"),
+    [
+        (WorkloadUsage, {"workload": "Fax", "mau": "0.5"}, "workload", "workload: must be one of"),
+        (SeatLicence, {"sku": "NOT-A-SKU", "paid": "10", "in_use": "1"}, "sku", "SKU: must be one of"),
+        (
+            CustomerContact,
+            {"kind": "contact", "email": "it@contoso.example", "name": "IT\u202e"},
+            "name",
+            "name: may not hold the invisible direction mark",
+        ),
+    ],
+    ids=["workload", "sku", "contact"],
+)
+def test_the_admin_takes_workloads_and_skus_only_from_the_catalogue(
+    admin_client: Any, everything: Desk, model: type[Model], data: dict[str, str], field: str, message: str
+) -> None:
+    customer = Customer.objects.get(tpid="T-900")
+    rows = model._default_manager.count()
+    response = admin_client.post(add(model), {"customer": customer.pk, **data})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field][0].startswith(message)
+    assert model._default_manager.count() == rows
+
+
 def test_adding_an_exchange_rate_stamps_it_and_checks_it(admin_client: Any, everything: Desk) -> None:
     refused = admin_client.post(add(ExchangeRate), {"currency": "gbp", "rate": "0", "effective_from": "2023-07-01"})
     assert refused.status_code == 200

@@ -6,12 +6,16 @@ every edit is audited. An app higher in the layers adds its rows to a lower app'
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
 from django.db import models
 from django.http import HttpRequest
+
+from .errors import InvalidInput
 
 
 def all_field_names(model: type[models.Model]) -> tuple[str, ...]:
@@ -54,3 +58,20 @@ def admin_add_inlines(model_admin: type[admin.ModelAdmin], *inlines: type[Inline
     """Show another app's rows on a page: the app that owns the rows adds them, so that the page's own app
     need not import it (no app imports one above it, see the import-linter contracts)."""
     model_admin.inlines = (*model_admin.inlines, *inlines)
+
+
+class ParsedModelForm(forms.ModelForm):  # type: ignore[type-arg]
+    """An admin form whose fields are read by `core.parsing` as the services read them (OD-IN-01): `parsers`
+    maps a field to a function of its value; a refusal is that field's error, and nothing is saved."""
+
+    parsers: ClassVar[dict[str, Callable[[Any], Any]]] = {}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, parse in self.parsers.items():
+            if name in cleaned and name not in self.errors:
+                try:
+                    cleaned[name] = parse(cleaned[name])
+                except InvalidInput as refused:
+                    self.add_error(name, refused.message)
+        return cleaned

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import admin
@@ -9,12 +10,48 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from offerdesk.audit.admin import AuditedAdmin, AuditedTabularInline
+from offerdesk.catalogue.selectors import catalogue_skus, catalogue_workloads
+from offerdesk.core import parsing
+from offerdesk.core.admin import ParsedModelForm
 
 from .models import CompanyGroup, Customer, CustomerContact, PriorLicence, SeatLicence, WorkloadUsage
 
 
+# The fields each form reads as the customers' services read them (OD-IN-01); the catalogue's lists are read
+# when the form is checked, so a catalogue folder added later counts.
+def _sku(value: Any) -> str:
+    return parsing.parse_choice(value, field="SKU", choices=catalogue_skus())
+
+
+def _workload(value: Any) -> str:
+    return parsing.parse_choice(value, field="workload", choices=catalogue_workloads())
+
+
+def _form(model: type[Any], **parsers: Any) -> type[ParsedModelForm]:
+    meta = type("Meta", (), {"model": model, "fields": "__all__"})
+    return type(f"{model.__name__}Form", (ParsedModelForm,), {"Meta": meta, "parsers": parsers})
+
+
+CompanyGroupForm = _form(CompanyGroup, name=partial(parsing.parse_name, field="name", max_length=200))
+CustomerForm = _form(
+    Customer,
+    tpid=partial(parsing.parse_name, field="TPID", max_length=40),
+    name=partial(parsing.parse_name, field="name", max_length=200),
+    country=parsing.parse_country,
+)
+ContactForm = _form(
+    CustomerContact,
+    email=partial(parsing.parse_email, field="e-mail"),
+    name=partial(parsing.parse_name, field="name", max_length=200, required=False),
+)
+SeatLicenceForm = _form(SeatLicence, sku=_sku)
+WorkloadUsageForm = _form(WorkloadUsage, workload=_workload)
+PriorLicenceForm = _form(PriorLicence, sku=_sku)
+
+
 @admin.register(CompanyGroup)
 class CompanyGroupAdmin(AuditedAdmin):
+    form = CompanyGroupForm
     list_display = ("name", "customer_count", "partner_count", "updated_at")
     search_fields = ("name",)
 
@@ -38,27 +75,32 @@ class CompanyGroupAdmin(AuditedAdmin):
 
 
 class ContactInline(AuditedTabularInline):
+    form = ContactForm
     model = CustomerContact
     fields = ("kind", "email", "name")
 
 
 class SeatLicenceInline(AuditedTabularInline):
+    form = SeatLicenceForm
     model = SeatLicence
     fields = ("sku", "paid", "in_use")
 
 
 class WorkloadUsageInline(AuditedTabularInline):
+    form = WorkloadUsageForm
     model = WorkloadUsage
     fields = ("workload", "mau")
 
 
 class PriorLicenceInline(AuditedTabularInline):
+    form = PriorLicenceForm
     model = PriorLicence
     fields = ("sku", "quantity", "as_of")
 
 
 @admin.register(Customer)
 class CustomerAdmin(AuditedAdmin):
+    form = CustomerForm
     list_display = ("tpid", "name", "sector", "segment", "country", "company_group", "ecif_funded")
     list_filter = ("sector", "segment", "ecif_funded", "country")
     list_select_related = ("company_group",)
@@ -83,6 +125,7 @@ class CustomerPartAdmin(AuditedAdmin):
 
 @admin.register(CustomerContact)
 class CustomerContactAdmin(CustomerPartAdmin):
+    form = ContactForm
     list_display = ("email", "name", "kind", "customer")
     list_filter = ("kind",)
     search_fields = ("email", "name", "customer__tpid", "customer__name")
@@ -90,6 +133,7 @@ class CustomerContactAdmin(CustomerPartAdmin):
 
 @admin.register(SeatLicence)
 class SeatLicenceAdmin(CustomerPartAdmin):
+    form = SeatLicenceForm
     list_display = ("customer", "sku", "paid", "in_use")
     list_filter = ("sku",)
     search_fields = ("sku", "customer__tpid", "customer__name")
@@ -97,6 +141,7 @@ class SeatLicenceAdmin(CustomerPartAdmin):
 
 @admin.register(WorkloadUsage)
 class WorkloadUsageAdmin(CustomerPartAdmin):
+    form = WorkloadUsageForm
     list_display = ("customer", "workload", "mau")
     list_filter = ("workload",)
     search_fields = ("workload", "customer__tpid", "customer__name")
@@ -104,6 +149,7 @@ class WorkloadUsageAdmin(CustomerPartAdmin):
 
 @admin.register(PriorLicence)
 class PriorLicenceAdmin(CustomerPartAdmin):
+    form = PriorLicenceForm
     list_display = ("customer", "sku", "quantity", "as_of")
     list_filter = ("sku", "as_of")
     search_fields = ("sku", "customer__tpid", "customer__name")
