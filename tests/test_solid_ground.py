@@ -13,7 +13,8 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 import offerdesk
-from offerdesk.core.errors import InvalidInput
+from offerdesk.core.errors import InvalidInput, RuleViolation
+from offerdesk.customers.models import WorkloadUsage
 from offerdesk.jobs.models import DailyRun
 from offerdesk.redemptions.choices import RequestStatus
 from offerdesk.reviews.models import Decision
@@ -21,7 +22,17 @@ from offerdesk.reviews.selectors import review_queue
 from offerdesk.reviews.services import review_reject
 from offerdesk.vouchers.choices import VoucherStatus
 from offerdesk.vouchers.models import Voucher
-from tests.factories import Cast, audit_events, customer, mws_voucher, on, snapshot, submit
+from tests.factories import (
+    Cast,
+    audit_events,
+    cso_customer,
+    cso_nominate,
+    customer,
+    mws_voucher,
+    on,
+    snapshot,
+    submit,
+)
 
 
 def test_a_nul_byte_in_a_rejection_reason_is_refused_audited_and_writes_nothing(cast: Cast, dep: Voucher) -> None:
@@ -89,3 +100,19 @@ def test_every_row_lock_is_taken_in_its_apps_lock_objects() -> None:
         if "tests" not in path.parts and path.name != "lock_objects.py" and "select_for_update" in path.read_text()
     )
     assert elsewhere == []
+
+
+@pytest.mark.parametrize(("active", "nominated"), [(119_999, True), (120_000, False)])
+def test_a_share_of_active_users_is_judged_exactly_under_cso_elig_04(cast: Cast, active: int, nominated: bool) -> None:
+    # Given Contoso's 200,000 seats: `active` users on Exchange and SharePoint, more on Teams and Apps
+    share = Decimal(active) / Decimal(200_000)
+    usage: dict[str, str | Decimal] = {"Exchange Online": share, "SharePoint Online": share, "Teams": "70%"}
+    contoso = cso_customer(cast.operator, usage={**usage, "Microsoft 365 Apps": "80%"})
+    assert WorkloadUsage.objects.get(customer=contoso, workload="Exchange Online").mau == share
+    # When Microsoft nominates it: 59.9995 % is below 60 % (two low workloads), 60.000 % is not (today both were 60 %)
+    if nominated:
+        assert cso_nominate(cast, customer=contoso, partner=cast.fabrikam).pk is not None
+    else:
+        with pytest.raises(RuleViolation) as refused:
+            cso_nominate(cast, customer=contoso, partner=cast.fabrikam)
+        assert refused.value.rules == ("CSO-ELIG-04",)
