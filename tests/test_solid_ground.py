@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.core.management import CommandError, call_command
 
 import offerdesk
@@ -28,6 +27,7 @@ from tests.factories import (
     cso_customer,
     cso_nominate,
     customer,
+    moment,
     mws_voucher,
     on,
     snapshot,
@@ -77,9 +77,10 @@ def test_a_sow_value_too_big_for_its_column_leaves_the_queue_readable(
 
 
 def test_the_daily_run_refuses_tomorrow_in_the_program_time_zone_though_it_is_today_in_utc(dep: Voucher) -> None:
-    # Given it is 02:00 UTC on 2024-04-05, still 2024-04-04 in the program time zone; DEP expires on 2024-04-05
+    # Given it is 19:00 on 2024-04-04 in the program time zone, already 2024-04-05 in UTC; DEP expires on 2024-04-05
+    assert moment("2024-04-04", "19:00").astimezone(dt.UTC).date() == dt.date(2024, 4, 5)
     before = snapshot()
-    with time_machine.travel(dt.datetime(2024, 4, 5, 2, 0, tzinfo=dt.UTC), tick=False):
+    with on("2024-04-04", "19:00"):
         # When the run is asked for the UTC day (and for 2099, today's irreversible mass expiry)
         for day in ("2024-04-05", "2099-01-01"):
             with pytest.raises(CommandError, match=rf"on: a day up to today \(2024-04-04 .*\), not {day} \(OD-IN-01\)"):
