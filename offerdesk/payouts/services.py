@@ -183,17 +183,19 @@ def exchange_rate_parse(*, currency: Any, rate: Any, effective_from: Any) -> tup
         raise InvalidInput(f"not a rate: {parsing.shown(rate)} (text, a Decimal or an int)", rules=(parsing.RULE,))
     text = str(rate).strip()
     if len(text) > 30 or not RATE_RE.match(text):
-        raise InvalidInput(f"not a rate: {rate!r} (write 83.1234; commas only between thousands)")
+        raise InvalidInput(
+            f"not a rate: {rate!r} (write 83.1234; commas only between thousands)", rules=(parsing.RULE,)
+        )
     try:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation as exc:
-        raise InvalidInput(f"not a rate: {rate!r}") from exc
+        raise InvalidInput(f"not a rate: {rate!r}", rules=(parsing.RULE,)) from exc
     if not value.is_finite() or value <= 0:
-        raise InvalidInput("an exchange rate must be above zero")
+        raise InvalidInput("an exchange rate must be above zero", rules=(parsing.RULE,))
     if value >= RATE_LIMIT:
         raise InvalidInput(f"an exchange rate is below {RATE_LIMIT:,}", rules=(parsing.RULE,))
     if value != value.quantize(Decimal("0.000001")):
-        raise InvalidInput("an exchange rate has at most six decimals")
+        raise InvalidInput("an exchange rate has at most six decimals", rules=(parsing.RULE,))
     return code, value, effective_from
 
 

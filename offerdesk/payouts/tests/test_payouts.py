@@ -365,8 +365,9 @@ def test_finance_sets_a_rate_and_it_is_audited(cast: Cast) -> None:
 )
 def test_a_bad_rate_is_refused_and_nothing_is_written(cast: Cast, currency: str, rate: str, message: str) -> None:
     before = snapshot()
-    with on("2024-02-01"), pytest.raises(InvalidInput, match=message):
+    with on("2024-02-01"), pytest.raises(InvalidInput, match=message) as refused:
         exchange_rate_set(actor=cast.finance, currency=currency, rate=rate, effective_from=dt.date(2024, 3, 1))
+    assert refused.value.rules == ("OD-IN-01",)
     assert snapshot() == before
     assert len(audit_events("exchange_rate.set", "refused")) == 1
 
