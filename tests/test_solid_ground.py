@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -18,9 +19,10 @@ from offerdesk.jobs.models import DailyRun
 from offerdesk.redemptions.choices import RequestStatus
 from offerdesk.reviews.models import Decision
 from offerdesk.reviews.selectors import review_queue
-from offerdesk.reviews.services import review_reject
+from offerdesk.reviews.services import review_reject, review_request_info
 from offerdesk.vouchers.choices import VoucherStatus
 from offerdesk.vouchers.models import Voucher
+from offerdesk.vouchers.services import voucher_cancel
 from tests.factories import (
     Cast,
     audit_events,
@@ -117,3 +119,40 @@ def test_a_share_of_active_users_is_judged_exactly_under_cso_elig_04(cast: Cast,
         with pytest.raises(RuleViolation) as refused:
             cso_nominate(cast, customer=contoso, partner=cast.fabrikam)
         assert refused.value.rules == ("CSO-ELIG-04",)
+
+
+@pytest.mark.parametrize(
+    ("action", "call", "message"),
+    [
+        ("review.reject", lambda cast, sow: review_reject(actor=cast.reviewer, request=sow, reason=" "), "reason: "),
+        (
+            "review.request_info",
+            lambda cast, sow: review_request_info(actor=cast.reviewer, request=sow, question=""),
+            "question: ",
+        ),
+        (
+            "voucher.cancel",
+            lambda cast, sow: voucher_cancel(actor=cast.operator, voucher=sow.voucher, reason=""),
+            "reason: ",
+        ),
+        (
+            "redemption.submit",
+            lambda cast, sow: submit(
+                actor=cast.pat, voucher=sow.voucher, partner=cast.fabrikam, kind="XYZ", when="2023-10-11"
+            ),
+            "kind: a request is a SOW or a POE",
+        ),
+    ],
+    ids=["reject", "question", "cancel", "kind"],
+)
+def test_an_empty_or_unknown_input_is_refused_by_its_field_and_od_in_01(
+    cast: Cast, dep: Voucher, action: str, call: Any, message: str
+) -> None:
+    sow = submit(actor=cast.pat, voucher=dep, partner=cast.fabrikam, kind="SOW", when="2023-10-10", value="60000")
+    before = snapshot()
+    with on("2023-10-11"), pytest.raises(InvalidInput) as refused:
+        call(cast, sow)
+    assert refused.value.message.startswith(message) and refused.value.rules == ("OD-IN-01",)
+    assert snapshot() == before
+    [event] = audit_events(action, "refused")
+    assert event.data["rules"] == ["OD-IN-01"]

@@ -154,7 +154,7 @@ def redemption_submit(
     access_partner_acting_for(actor, partner.pk, action="submit a redemption request")
     kind = parsing.parse_name(kind, field="kind", max_length=10, required=False)
     if kind not in RequestKind.values:
-        raise InvalidInput(f"a request is a SOW or a POE, not {kind!r}")
+        raise parsing.refuse("kind", f"a request is a SOW or a POE, not {kind!r}")
     template_id = parsing.parse_name(template_id, field="template id", max_length=40)
     document_hash = _parse_document_hash(document_hash)
     signature_list = parsing.parse_list(
@@ -162,9 +162,9 @@ def redemption_submit(
     )
     parties = [s.party for s in signature_list]
     if any(p not in SignatureParty.values for p in parties) or len(parties) != len(set(parties)):
-        raise InvalidInput("each of the customer and the partner signs at most once")
+        raise parsing.refuse("signatures", "each of the customer and the partner signs at most once")
     if any(not s.name.strip() for s in signature_list):
-        raise InvalidInput("a signature needs the signer's name")
+        raise parsing.refuse("signatures", "a signature needs the signer's name")
     voucher = voucher_lock(voucher_id=voucher.pk)
     _, spec = offer_spec(offer=voucher.offer)
     amount, users, per_workload = _clean_figures(

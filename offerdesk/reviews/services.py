@@ -129,7 +129,7 @@ def review_reject(*, actor: User | None, request: RedemptionRequest, reason: str
     access_require_role(actor, REVIEW_ROLES, action="reject requests")
     reason = parsing.parse_note(reason, field="reason", required=False)
     if not reason:
-        raise InvalidInput("a rejection needs a reason the partner can act on")
+        raise parsing.refuse("reason", "a rejection needs a reason the partner can act on")
     request, voucher = request_lock(request=request)
     _check_separation_of_duties(actor, request, voucher, action="reject")
     now = dates.now()
@@ -155,7 +155,7 @@ def review_request_info(*, actor: User | None, request: RedemptionRequest, quest
     access_require_role(actor, REVIEW_ROLES, action="ask for information")
     question = parsing.parse_note(question, field="question", required=False)
     if not question:
-        raise InvalidInput("say what information is needed")
+        raise parsing.refuse("question", "say what information is needed")
     request, voucher = request_lock(request=request)
     _check_separation_of_duties(actor, request, voucher, action="question")
     now = dates.now()
@@ -204,7 +204,7 @@ def review_provide_info(*, actor: User | None, request: RedemptionRequest, note:
     access_partner_acting_for(actor, request.partner_id, action="answer a reviewer")
     note = parsing.parse_note(note, field="note", required=False)
     if not note:
-        raise InvalidInput("say what information is provided")
+        raise parsing.refuse("note", "say what information is provided")
     request, voucher = request_lock(request=request)
     on = dates.today()
     params = params_for(program_code=voucher.offer.program.code, on=on)

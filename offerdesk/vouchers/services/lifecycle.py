@@ -13,7 +13,6 @@ from offerdesk.accounts.choices import Role
 from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.core import parsing
-from offerdesk.core.errors import InvalidInput
 from offerdesk.core.transitions import transition_apply
 from offerdesk.partners.models import Partner
 
@@ -55,7 +54,7 @@ def voucher_cancel(*, actor: User | None, voucher: Voucher, reason: str) -> Vouc
     access_require_role(actor, {Role.OPERATOR}, action="cancel vouchers")
     reason = parsing.parse_note(reason, field="reason", required=False)
     if not reason:
-        raise InvalidInput("say why the voucher is cancelled")
+        raise parsing.refuse("reason", "say why the voucher is cancelled")
     voucher = voucher_lock(voucher_id=voucher.pk)
     voucher.holds_limit = False
     voucher.save(update_fields=["holds_limit", "updated_at"])
