@@ -22,7 +22,7 @@ from offerdesk.reviews.selectors import review_queue
 from offerdesk.reviews.services import review_reject, review_request_info
 from offerdesk.vouchers.choices import VoucherStatus
 from offerdesk.vouchers.models import Voucher
-from offerdesk.vouchers.services import voucher_cancel
+from offerdesk.vouchers.services import deal_record, voucher_cancel
 from tests.factories import (
     Cast,
     audit_events,
@@ -142,8 +142,31 @@ def test_a_share_of_active_users_is_judged_exactly_under_cso_elig_04(cast: Cast,
             ),
             "kind: a request is a SOW or a POE",
         ),
+        (
+            "deal.record",
+            lambda cast, sow: deal_record(
+                actor=cast.seller,
+                customer=sow.voucher.customer,
+                value="1",
+                close_date=dt.date(2023, 10, 1),
+                workloads=[""],
+            ),
+            "workloads: a deal names at least one workload",
+        ),
+        (
+            "deal.record",
+            lambda cast, sow: deal_record(
+                actor=cast.seller,
+                customer=sow.voucher.customer,
+                value="1",
+                close_date=dt.date(2023, 10, 1),
+                workloads=["Microsoft 365 E3"],
+                policy_questions=["why not"],
+            ),
+            "policy questions: unknown policy question(s)",
+        ),
     ],
-    ids=["reject", "question", "cancel", "kind"],
+    ids=["reject", "question", "cancel", "kind", "no workload", "policy question"],
 )
 def test_an_empty_or_unknown_input_is_refused_by_its_field_and_od_in_01(
     cast: Cast, dep: Voucher, action: str, call: Any, message: str

@@ -41,7 +41,7 @@ def deal_record(
     close_date = parsing.parse_date(close_date, field="close date")
     names = parsing.parse_choices(workloads, field="workloads", choices=catalogue_skus(), skip_blank=True)
     if not names:
-        raise InvalidInput("a deal names at least one workload")
+        raise parsing.refuse("workloads", "a deal names at least one workload")
     # What a deal migrates from is a fact the rule judges (MWS-ELIG-05), so any label is recorded.
     item = partial(parsing.parse_name, max_length=80, required=False)
     migration_sources = [m for m in parsing.parse_list(migration, field="migration", item=item) if m]
@@ -49,7 +49,9 @@ def deal_record(
     questions = [q for q in parsing.parse_list(policy_questions, field="policy questions", item=item) if q]
     unknown = [q for q in questions if q not in PolicyQuestion.values]
     if unknown:
-        raise InvalidInput(f"unknown policy question(s) {unknown}; known: {', '.join(PolicyQuestion.values)}")
+        raise parsing.refuse(
+            "policy questions", f"unknown policy question(s) {unknown}; known: {', '.join(PolicyQuestion.values)}"
+        )
     if closed_at is not None:
         closed_at = parsing.parse_moment(closed_at, field="close time")
     if closed_at is not None and dates.local_date(closed_at) != close_date:
