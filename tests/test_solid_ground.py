@@ -121,6 +121,13 @@ def test_a_share_of_active_users_is_judged_exactly_under_cso_elig_04(cast: Cast,
         assert refused.value.rules == ("CSO-ELIG-04",)
 
 
+def a_deal(cast: Cast, sow: Any, **raw: Any) -> Any:
+    """A seller records a $1 deal for the voucher's customer, with the raw arguments given."""
+    return deal_record(
+        actor=cast.seller, customer=sow.voucher.customer, value="1", close_date=dt.date(2023, 10, 1), **raw
+    )
+
+
 @pytest.mark.parametrize(
     ("action", "call", "message"),
     [
@@ -142,27 +149,10 @@ def test_a_share_of_active_users_is_judged_exactly_under_cso_elig_04(cast: Cast,
             ),
             "kind: a request is a SOW or a POE",
         ),
+        ("deal.record", lambda cast, sow: a_deal(cast, sow, workloads=[""]), "workloads: a deal names at least one"),
         (
             "deal.record",
-            lambda cast, sow: deal_record(
-                actor=cast.seller,
-                customer=sow.voucher.customer,
-                value="1",
-                close_date=dt.date(2023, 10, 1),
-                workloads=[""],
-            ),
-            "workloads: a deal names at least one workload",
-        ),
-        (
-            "deal.record",
-            lambda cast, sow: deal_record(
-                actor=cast.seller,
-                customer=sow.voucher.customer,
-                value="1",
-                close_date=dt.date(2023, 10, 1),
-                workloads=["Microsoft 365 E3"],
-                policy_questions=["why not"],
-            ),
+            lambda cast, sow: a_deal(cast, sow, workloads=["Microsoft 365 E3"], policy_questions=["why not"]),
             "policy questions: unknown policy question(s)",
         ),
     ],
