@@ -11,9 +11,10 @@ from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from psycopg import sql
 
-from offerdesk.audit.services import audit_record
+from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.core.errors import InvalidInput
 from offerdesk.core.models import AppendOnlyModel
+from offerdesk.core.parsing import parse_text, refuse
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 NORMAL = sql.SQL("SELECT, INSERT, UPDATE, DELETE")
@@ -39,14 +40,17 @@ def read_only_tables() -> tuple[str, ...]:
     return (MigrationRecorder.Migration._meta.db_table,)
 
 
+@audited_refusals("db_roles.grant")
 @transaction.atomic
 def db_role_grant(*, role: str, password: str | None = None) -> RoleGrants:
     """Create the application's role if missing and give it exactly its rights, on every table and sequence
     now and (by default privileges) to come. Run as the owner; safe to run again, e.g. after each migrate."""
     if connection.vendor != "postgresql":
         raise InvalidInput(f"database roles apply to PostgreSQL only; this database is {connection.vendor}")
-    if not ROLE_NAME.match(role):
-        raise InvalidInput(f"not a role name: {role!r} (lower-case letters, digits and _, at most 63)")
+    if not isinstance(role, str) or not ROLE_NAME.match(role):
+        raise refuse("app role", f"not a role name: {role!r} (lower-case letters, digits and _, at most 63)")
+    if password is not None:
+        password = parse_text(password, field="password", max_length=200)
     name = sql.Identifier(role)
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_user, current_database(), current_schema()")

@@ -107,7 +107,10 @@ def _count(table: str) -> int:
 @SQLITE_ONLY
 def test_db_roles_on_sqlite_says_it_is_for_postgresql_only(db: None) -> None:
     with pytest.raises(CommandError, match="database roles apply to PostgreSQL only; this database is sqlite"):
-        call_command("db_roles", app_role="offerdesk_app")
+        call_command("db_roles", app_role="offerdesk_app", password="s3cret-value")
+    # The refusal is audited, and the password it was given is not on the trail
+    [event] = AuditEvent.objects.filter(action="db_roles.grant")
+    assert event.outcome == "refused" and "s3cret-value" not in str(event.data)
 
 
 @POSTGRESQL_ONLY
@@ -115,3 +118,10 @@ def test_db_roles_on_sqlite_says_it_is_for_postgresql_only(db: None) -> None:
 def test_postgresql_db_roles_refuses_a_bad_or_owning_role(db: None, role: str) -> None:
     with pytest.raises(CommandError, match=r"not a role name|owns the tables|is a superuser"):
         call_command("db_roles", app_role=role)
+    assert AuditEvent.objects.filter(action="db_roles.grant", outcome="refused").count() == 1
+
+
+@POSTGRESQL_ONLY
+def test_postgresql_db_roles_refuses_a_password_with_a_nul_byte(db: None) -> None:
+    with pytest.raises(CommandError, match=r"password: .*\(OD-IN-01\)"):
+        call_command("db_roles", app_role="offerdesk_nul", password="pa\x00ss")
