@@ -113,11 +113,11 @@ class Cast:
 
     @cached_property
     def fabrikam(self) -> Partner:
-        return partner(self.operator, "Fabrikam")
+        return partner(self.operator, "Fabrikam", country="US")
 
     @cached_property
     def northwind(self) -> Partner:
-        return partner(self.operator, "Northwind")
+        return partner(self.operator, "Northwind", country="GB")
 
     @cached_property
     def pat(self) -> User:
@@ -177,6 +177,7 @@ def partner(
     operator: User,
     name: str,
     *,
+    country: str = "",
     primary_contact: str | None = None,
     program_manager: str | None = None,
     payout_currency: str = "USD",
@@ -190,6 +191,7 @@ def partner(
         return partner_create(
             actor=operator,
             name=name,
+            country=country,
             primary_contact=primary_contact if primary_contact is not None else f"ops@{slug}.example",
             program_manager=program_manager if program_manager is not None else f"fpm-{slug}@fasttrack.example",
             payout_currency=payout_currency,

@@ -236,6 +236,7 @@ TABLE: dict[str, Entry] = {
         nothing,
         {
             "name": raw("Litware Consulting"),
+            "country": raw("", "gb"),
             "primary_contact": raw("ops@litware.example", ""),
             "program_manager": raw("fpm@fasttrack.example"),
             "payout_currency": raw("USD", "inr"),
@@ -272,6 +273,9 @@ TABLE: dict[str, Entry] = {
         {"face_value": raw("75000.00", "25,000"), "policy_decision": raw("")},
     ),
     "voucher_cancel": Entry(operator, lambda w: {"voucher": w.voucher("dep")}, {"reason": raw("duplicate")}),
+    "voucher_choose_partner": Entry(
+        operator, lambda w: {"voucher": w.voucher("dep"), "partner": Partner.objects.get(pk=w.cast.northwind.pk)}, {}
+    ),
     "redemption_submit": Entry(
         pat,
         lambda w: {"voucher": w.voucher("cso"), "partner": w.partner()},

@@ -42,6 +42,18 @@ def access_partner_acting_for(user: User | None, partner_id: int, *, action: str
         raise PermissionDenied(f"a {user.get_role_display().lower()} may not {action}")
 
 
+def access_customer_acting_for(user: User | None, customer_id: int, *, action: str) -> None:
+    """A customer user acts only for its own customer; a program operator may act on a customer's behalf."""
+    if user is None or user.is_superuser:
+        return
+    if user.role == Role.CUSTOMER:
+        if user.customer_id != customer_id:
+            raise PermissionDenied(f"a customer user may only {action} for its own customer")
+        return
+    if user.role != Role.OPERATOR:
+        raise PermissionDenied(f"a {user.get_role_display().lower()} may not {action}")
+
+
 def access_separation_of_duties(
     user: User | None, *, parties: Iterable[int | None], action: str, enforce: bool = True
 ) -> None:
@@ -143,6 +155,14 @@ def access_customer_scope(user: User) -> Q:
 def access_partner_scope(user: User) -> Q:
     """A partner sees itself; an FPM the partners it manages; a customer the partners bound to its vouchers."""
     return _tenant_scope(user, partner="", customer="vouchers__customer")
+
+
+def access_partner_directory_scope(user: User) -> Q:
+    """Who reads the approved FRP list a FY24 customer chooses from (MWS-NOM-04; the partners app keeps it to
+    the approved ones): customers and staff; partners and FPMs have no use for it."""
+    if user.is_superuser or user.role in STAFF_ROLES or user.role == Role.CUSTOMER:
+        return Q()
+    return NOTHING
 
 
 def access_audit_event_scope(user: User) -> Q:

@@ -21,7 +21,7 @@ from .rules import cso, deployment, redemption
 
 if TYPE_CHECKING:
     from .params import Params
-    from .rules.facts import RedemptionFacts, Situation
+    from .rules.facts import CustomerFacts, PartnerFacts, RedemptionFacts, Situation
 
 
 class HasRulebook(Protocol):
@@ -87,6 +87,10 @@ class RulebookPolicy:
         """Every rule that decides whether a reviewer may approve a request."""
         raise NotImplementedError
 
+    def partner_choice_findings(self, customer: CustomerFacts, partner: PartnerFacts) -> tuple[Finding, ...]:
+        """Every rule that decides whether the customer may take its voucher to this partner."""
+        raise NotImplementedError
+
     def still_needs_reminder(self, live_kinds: Collection[str]) -> bool:
         """Whether a voucher with live requests of these kinds (SOW, POE) still gets expiry reminders."""
         raise NotImplementedError
@@ -129,6 +133,9 @@ class CsoPolicy(RulebookPolicy):
     def approval_findings(self, f: RedemptionFacts) -> list[Finding]:
         return redemption.cso_approval_findings(f)
 
+    def partner_choice_findings(self, customer: CustomerFacts, partner: PartnerFacts) -> tuple[Finding, ...]:
+        return redemption.cso_partner_findings(customer, partner)
+
     def still_needs_reminder(self, live_kinds: Collection[str]) -> bool:
         """Until the POE is in."""
         return "POE" not in live_kinds
@@ -167,6 +174,10 @@ class DeploymentPolicy(RulebookPolicy):
 
     def approval_findings(self, f: RedemptionFacts) -> list[Finding]:
         return redemption.deployment_approval_findings(f)
+
+    def partner_choice_findings(self, customer: CustomerFacts, partner: PartnerFacts) -> tuple[Finding, ...]:
+        """The customer chooses any approved FRP outside its own company group (MWS-NOM-04, MWS-LIM-06)."""
+        return redemption.deployment_partner_findings(customer, partner)
 
     def still_needs_reminder(self, live_kinds: Collection[str]) -> bool:
         """Only while the voucher has no redemptions (MWS-NOT-01)."""

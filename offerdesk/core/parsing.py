@@ -246,6 +246,13 @@ def parse_country(raw: Any, *, field: str = "country") -> str:
     return _code(raw, field=field, length=2, known=countries(), what="ISO 3166-1 alpha-2 country code")
 
 
+def parse_optional_country(raw: Any, *, field: str = "country") -> str:
+    """A country code, or empty text when none is given."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return ""
+    return parse_country(raw, field=field)
+
+
 def parse_currency(raw: Any, *, field: str = "currency") -> str:
     """A currency as its ISO 4217 code (`inr` reads as `INR`)."""
     return _code(raw, field=field, length=3, known=currencies(), what="ISO 4217 currency code")

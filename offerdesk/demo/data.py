@@ -43,6 +43,7 @@ class PartnerSpec:
     name: str
     username: str
     contact: str
+    country: str
     currency: str = "USD"
     group: str | None = None
     profile: str = ""
@@ -77,15 +78,29 @@ STAFF = [
 ]
 
 PARTNERS = [
-    PartnerSpec("Fabrikam", "partner", "deals@fabrikam.example", profile="PC-100234"),
-    PartnerSpec("Northwind Consulting", "partner-northwind", "frp@northwind.example", profile="PC-100871"),
-    PartnerSpec("Contoso Services", "partner-contoso", "frp@contoso.example", group="Contoso", profile="PC-101002"),
-    PartnerSpec("Contoso CA", "partner-contoso-ca", "frp@contoso-ca.example", group="Contoso", profile="PC-101003"),
+    PartnerSpec("Fabrikam", "partner", "deals@fabrikam.example", "US", profile="PC-100234"),
+    PartnerSpec("Northwind Consulting", "partner-northwind", "frp@northwind.example", "GB", profile="PC-100871"),
     PartnerSpec(
-        "Tailspin Consulting India", "partner-tailspin", "frp@tailspin.example", currency="INR", profile="PC-204410"
+        "Contoso Services", "partner-contoso", "frp@contoso.example", "US", group="Contoso", profile="PC-101002"
     ),
     PartnerSpec(
-        "Lucerne Deployments", "partner-lucerne", "frp@lucerne.example", profile="PC-100555", status=FrpStatus.SUSPENDED
+        "Contoso CA", "partner-contoso-ca", "frp@contoso-ca.example", "CA", group="Contoso", profile="PC-101003"
+    ),
+    PartnerSpec(
+        "Tailspin Consulting India",
+        "partner-tailspin",
+        "frp@tailspin.example",
+        "IN",
+        currency="INR",
+        profile="PC-204410",
+    ),
+    PartnerSpec(
+        "Lucerne Deployments",
+        "partner-lucerne",
+        "frp@lucerne.example",
+        "CH",
+        profile="PC-100555",
+        status=FrpStatus.SUSPENDED,
     ),
 ]
 CUSTOMER_LOGIN = "Contoso US"  # the customer user's tenant

@@ -230,6 +230,7 @@ class _Story:
                 actor=operator,
                 name=spec.name,
                 company_group=group,
+                country=spec.country,
                 primary_contact=spec.contact,
                 program_manager=FPM_EMAIL,
                 payout_currency=spec.currency,

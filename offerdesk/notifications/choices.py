@@ -13,6 +13,7 @@ class NoticeKind(models.TextChoices):
     REQUEST_REJECTED = "request rejected"
     INFO_REQUESTED = "information requested"
     REFERRAL_DECLINED = "referral declined"
+    PARTNER_CHOSEN = "partner chosen"
 
 
 class OutboxStatus(models.TextChoices):

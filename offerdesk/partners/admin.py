@@ -20,6 +20,7 @@ class PartnerForm(ParsedModelForm):
         "name": partial(parsing.parse_name, field="name", max_length=200),
         "primary_contact": partial(parsing.parse_optional_email, field="primary contact"),
         "program_manager": partial(parsing.parse_optional_email, field="program manager"),
+        "country": partial(parsing.parse_optional_country, field="country"),
         "payout_currency": partial(parsing.parse_currency, field="payout currency"),
         "payment_profile": partial(parsing.parse_name, field="payment profile", max_length=80, required=False),
     }
@@ -36,11 +37,12 @@ class PartnerAdmin(AuditedAdmin):
         "name",
         "frp_status",
         "company_group",
+        "country",
         "payout_currency",
         "primary_contact",
         "program_manager",
     )
-    list_filter = ("frp_status", "payout_currency")
+    list_filter = ("frp_status", "country", "payout_currency")
     list_select_related = ("company_group",)
     search_fields = ("name", "primary_contact", "program_manager", "payment_profile")
     autocomplete_fields = ("company_group",)

@@ -17,6 +17,9 @@ class Partner(TimeStampedModel):
     company_group = models.ForeignKey(
         "customers.CompanyGroup", null=True, blank=True, on_delete=models.PROTECT, related_name="partners"
     )
+    country = models.CharField(
+        max_length=2, blank=True, help_text="ISO 3166-1 alpha-2; where customers find it on the approved FRP list."
+    )
     primary_contact = models.EmailField(blank=True)
     program_manager = models.EmailField("FastTrack program manager", blank=True)
     payout_currency = models.CharField(max_length=3, default="USD")
@@ -29,6 +32,9 @@ class Partner(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 name="partner_currency_iso", condition=models.Q(payout_currency__regex=r"^[A-Z]{3}$")
+            ),
+            models.CheckConstraint(
+                name="partner_country_iso", condition=models.Q(country="") | models.Q(country__regex=r"^[A-Z]{2}$")
             ),
         ]
 

@@ -23,6 +23,7 @@ def partner_create(
     actor: User | None,
     name: str,
     company_group: CompanyGroup | None = None,
+    country: str = "",
     primary_contact: str = "",
     program_manager: str = "",
     payout_currency: str = "USD",
@@ -33,6 +34,7 @@ def partner_create(
     access_require_role(actor, {Role.OPERATOR}, action="maintain partners")
     problems = parsing.Problems()
     title = problems.parse(parsing.parse_name, name, field="name", max_length=200, required=False)
+    home = problems.parse(parsing.parse_optional_country, country, field="country")
     contact = problems.parse(parsing.parse_optional_email, primary_contact, field="primary contact")
     fpm = problems.parse(parsing.parse_optional_email, program_manager, field="program manager")
     currency = problems.parse(parsing.parse_currency, payout_currency or "USD", field="payout currency")
@@ -47,10 +49,12 @@ def partner_create(
     if status is not None and status not in FrpStatus.values:
         problems.add(f"unknown FRP status {status!r}")
     problems.raise_if_any()
-    assert title and contact is not None and fpm is not None and currency and profile is not None and status
+    assert title and currency and status
+    assert home is not None and contact is not None and fpm is not None and profile is not None
     partner = Partner.objects.create(
         name=title,
         company_group=company_group,
+        country=home,
         primary_contact=contact,
         program_manager=fpm,
         payout_currency=currency,
@@ -64,6 +68,7 @@ def partner_create(
         data={
             "name": partner.name,
             "currency": currency,
+            "country": home,
             "group": company_group.name if company_group else None,
         },
     )

@@ -133,6 +133,13 @@ ENTITIES = {
             touch=lambda p: p.company_group,
         ),
         Entity(
+            "partners",
+            "partner_directory",
+            lambda w: w["cast"].fabrikam,
+            # the approved FRP list any customer chooses from (MWS-NOM-04); no partner reads it
+            frozenset({*STAFF, "customer", "other_customer"}),
+        ),
+        Entity(
             "audit",
             "audit_event",
             lambda w: AuditEvent.objects.get(action="redemption.submit", data__kind="POE"),
@@ -195,7 +202,7 @@ def scoped_getters() -> set[str]:
 def test_every_scoped_selector_is_in_the_matrix() -> None:
     assert scoped_getters() == {f"{name}_get_for" for name in ENTITIES}
     assert set(PERSONAS) >= {p for e in ENTITIES.values() for p in e.insiders}
-    assert len(ENTITIES) * len(PERSONAS) == 156  # the matrix: 12 scoped selectors × 13 personas
+    assert len(ENTITIES) * len(PERSONAS) == 169  # the matrix: 13 scoped selectors × 13 personas
 
 
 @pytest.mark.parametrize("name", sorted(ENTITIES))

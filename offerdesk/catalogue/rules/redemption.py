@@ -7,7 +7,7 @@ from offerdesk.core.errors import Finding
 
 from . import cso
 from .common import submitted_in_time
-from .facts import RedemptionFacts, check
+from .facts import CustomerFacts, PartnerFacts, RedemptionFacts, check, fail
 
 PUBLIC_SECTORS = frozenset({"Public Sector", "Government"})
 
@@ -101,22 +101,36 @@ def cso_submission_findings(f: RedemptionFacts) -> list[Finding]:
     return findings
 
 
+def cso_partner_findings(customer: CustomerFacts, partner: PartnerFacts) -> tuple[Finding, ...]:
+    """CSO: the partner Microsoft mapped redeems; the customer chooses no other."""
+    return (fail("CSO-RED-04", "only the partner Microsoft mapped can redeem a Customer Success Offer voucher"),)
+
+
+def deployment_partner_findings(customer: CustomerFacts, partner: PartnerFacts) -> tuple[Finding, Finding]:
+    """FY24: whether the customer's voucher may go to this partner at all, chosen or redeeming."""
+    same_group = customer.company_group_id is not None and customer.company_group_id == partner.company_group_id
+    return (
+        check("MWS-GEN-02", partner.approved, f"{partner.name} is not on the approved FRP list"),
+        check(
+            "MWS-LIM-06",
+            not same_group,
+            f"{partner.name} belongs to the customer's own company group and cannot redeem its voucher",
+        ),
+    )
+
+
 def deployment_submission_findings(f: RedemptionFacts) -> list[Finding]:
     """FY24: whether this partner may submit this SOW or POE."""
     bound_elsewhere = f.voucher_partner_id is not None and f.voucher_partner_id != f.partner.id
-    same_group = f.customer.company_group_id is not None and f.customer.company_group_id == f.partner.company_group_id
+    approved, own_group = deployment_partner_findings(f.customer, f.partner)
     findings = [
-        check("MWS-GEN-02", f.partner.approved, f"{f.partner.name} is not on the approved FRP list"),
+        approved,
         check(
             "MWS-LIM-04",
             not bound_elsewhere,
             "only one partner can redeem a voucher; another partner already does",
         ),
-        check(
-            "MWS-LIM-06",
-            not same_group,
-            f"{f.partner.name} belongs to the customer's own company group and cannot redeem its voucher",
-        ),
+        own_group,
         _template_and_signatures(f, "MWS-RED-03"),
         submitted_in_time(
             on=f.on,

@@ -1,5 +1,6 @@
 """Vouchers' services, one module per concern; import them from here."""
 
+from .choice import voucher_choose_partner
 from .deals import deal_record
 from .expiry import vouchers_expire
 from .issue import voucher_issue
@@ -22,6 +23,7 @@ __all__ = [
     "referrals_lapse",
     "voucher_bind_partner",
     "voucher_cancel",
+    "voucher_choose_partner",
     "voucher_commit_payment",
     "voucher_issue",
     "voucher_release_partner",
