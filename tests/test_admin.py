@@ -313,6 +313,7 @@ def test_editing_a_partner_is_audited(admin_client: Any, everything: Desk) -> No
             "name": partner.name,
             "frp_status": "suspended",
             "company_group": "",
+            "country": partner.country,
             "primary_contact": partner.primary_contact,
             "program_manager": partner.program_manager,
             "payout_currency": "EUR",

@@ -54,6 +54,8 @@ class RulebookPolicy:
     binds_partner_at_redemption: ClassVar[bool]
     # Voucher notices go to the partner (else to the customer and its account team).
     notifies_partner_of_voucher: ClassVar[bool]
+    # The customer chooses the partner that redeems its voucher (else Microsoft mapped one).
+    customer_chooses_partner: ClassVar[bool]
     # The parameter holding the review SLA in business days.
     sla_days_param: ClassVar[str]
     # The rule cited when a second open request of a kind loses the race for the voucher's one slot.
@@ -105,6 +107,7 @@ class CsoPolicy(RulebookPolicy):
     copies_partner_manager = True
     binds_partner_at_redemption = False
     notifies_partner_of_voucher = True
+    customer_chooses_partner = False
     sla_days_param = "cso.sla_business_days"
     one_open_request_rule = "CSO-RED-01"
     cancelled_voucher_rule = "CSO-RED-03"
@@ -150,6 +153,7 @@ class DeploymentPolicy(RulebookPolicy):
     copies_partner_manager = False
     binds_partner_at_redemption = True
     notifies_partner_of_voucher = False
+    customer_chooses_partner = True
     sla_days_param = "mws.sla_business_days"
     one_open_request_rule = "MWS-LIM-04"
     cancelled_voucher_rule = "MWS-RED-01"
