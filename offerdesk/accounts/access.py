@@ -30,28 +30,33 @@ def access_require_role(
         raise PermissionDenied(f"a {user.get_role_display().lower()} may not {action}", rules=rules)
 
 
-def access_partner_acting_for(user: User | None, partner_id: int, *, action: str) -> None:
-    """A partner user acts only for its own partner; Microsoft's staff may act on a partner's behalf."""
+def _acting_for(user: User | None, *, tenant: str, tenant_id: int, on_behalf: frozenset[str], action: str) -> None:
+    """A tenant's user ("partner" or "customer") acts only for its own tenant; staff of the `on_behalf`
+    roles may act on a tenant's behalf; `None` is the system itself."""
     if user is None or user.is_superuser:
         return
-    if user.role == Role.PARTNER:
-        if user.partner_id != partner_id:
-            raise PermissionDenied(f"a partner user may only {action} for its own partner")
+    if user.role == tenant:
+        if getattr(user, f"{tenant}_id") != tenant_id:
+            raise PermissionDenied(f"a {tenant} user may only {action} for its own {tenant}")
         return
-    if user.role not in {Role.OPERATOR, Role.REVIEWER}:
+    if user.role not in on_behalf:
         raise PermissionDenied(f"a {user.get_role_display().lower()} may not {action}")
+
+
+def access_partner_acting_for(user: User | None, partner_id: int, *, action: str) -> None:
+    """A partner user acts only for its own partner; Microsoft's staff may act on a partner's behalf."""
+    _acting_for(
+        user,
+        tenant=Role.PARTNER,
+        tenant_id=partner_id,
+        on_behalf=frozenset({Role.OPERATOR, Role.REVIEWER}),
+        action=action,
+    )
 
 
 def access_customer_acting_for(user: User | None, customer_id: int, *, action: str) -> None:
     """A customer user acts only for its own customer; a program operator may act on a customer's behalf."""
-    if user is None or user.is_superuser:
-        return
-    if user.role == Role.CUSTOMER:
-        if user.customer_id != customer_id:
-            raise PermissionDenied(f"a customer user may only {action} for its own customer")
-        return
-    if user.role != Role.OPERATOR:
-        raise PermissionDenied(f"a {user.get_role_display().lower()} may not {action}")
+    _acting_for(user, tenant=Role.CUSTOMER, tenant_id=customer_id, on_behalf=frozenset({Role.OPERATOR}), action=action)
 
 
 def access_separation_of_duties(
