@@ -43,7 +43,13 @@ from offerdesk.reviews.models import Decision
 from offerdesk.reviews.services import review_approve
 from offerdesk.vouchers.choices import ReferralStatus, VoucherStatus
 from offerdesk.vouchers.models import Referral, Voucher
-from offerdesk.vouchers.services import deal_record, nomination_create, referral_accept, voucher_issue
+from offerdesk.vouchers.services import (
+    deal_record,
+    nomination_create,
+    referral_accept,
+    voucher_choose_partner,
+    voucher_issue,
+)
 from tests.factories import Cast, moment
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -465,3 +471,25 @@ def test_concurrent_referral_acceptances_make_one_voucher(cast: Cast) -> None:
     ]
     assert audited("referral.accept", "done") == 1
     assert audited("referral.accept", "refused") == THREADS - 1
+
+
+def test_identical_partner_choices_bind_and_e_mail_once(cast: Cast) -> None:
+    # Given Adatum's open voucher and the customer user who chooses its partner
+    scene, voucher = given_fy24_voucher(cast)
+    alice = User.objects.create_user(username="alice", role=Role.CUSTOMER, customer=scene.customer)
+
+    def arm() -> Callable[[], Voucher]:
+        me = User.objects.get(pk=alice.pk)
+        mine = Voucher.objects.get(pk=voucher.pk)
+        partner = Partner.objects.get(pk=scene.partner.pk)
+        return lambda: voucher_choose_partner(actor=me, voucher=mine, partner=partner)
+
+    # When alice chooses Fabrikam 32 times at once (a double click, a retrying browser)
+    outcome = race("FY24 partner choice", at=moment("2023-10-06"), arm=arm)
+
+    # Then every call answers the same voucher, bound once, its choice audited and e-mailed once
+    assert not outcome.crashes and not outcome.refusals
+    assert {v.pk for v in outcome.wins} == {voucher.pk} and len(outcome.wins) == THREADS
+    assert Voucher.objects.get(pk=voucher.pk).partner_id == scene.partner.pk
+    assert audited("voucher.choose_partner", "done") == 1
+    assert OutboxMessage.objects.filter(kind=NoticeKind.PARTNER_CHOSEN).count() == 1
