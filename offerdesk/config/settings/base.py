@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "offerdesk.payouts",
     "offerdesk.notifications",
     "offerdesk.jobs",
+    "offerdesk.imports",
     "offerdesk.demo",
 ]
 
@@ -140,6 +141,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OfferDesk <offerdesk@
 
 # `offerdesk demo` creates users with a published password: only development and tests allow it.
 OFFERDESK_DEMO_ALLOWED = False
+# The largest file `offerdesk import` reads, and the most an XLSX may unpack to (a zip bomb stops here)
+OFFERDESK_IMPORT_MAX_BYTES = int(os.environ.get("OFFERDESK_IMPORT_MAX_BYTES", str(1024**3)))
 
 TASKS = {
     "default": {
