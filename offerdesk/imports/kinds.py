@@ -407,37 +407,22 @@ CUSTOMERS = Kind(
 # --------------------------------------------------------------------------- seats, usage, prior licences
 
 
-def _apply_seats(rows: list[Row], actor: User | None, counts: Counts, problems: list[Problem]) -> None:
-    known = _with_customers(rows, problems)
-    if not problems:
-        upsert_many(
-            SeatLicence,
-            [({"customer_id": c.pk, "sku": v["sku"]}, {"paid": v["paid"], "in_use": v["in_use"]}) for _, v, c in known],
-            counts=counts,
-        )
+def _per_customer(model: Any, *, key: tuple[str, ...], values: tuple[str, ...]) -> Applier:
+    """Rows of a customer's table (seats, usage, prior licences) by TPID and the rest of their key."""
 
+    def apply(rows: list[Row], actor: User | None, counts: Counts, problems: list[Problem]) -> None:
+        known = _with_customers(rows, problems)
+        if not problems:
+            upsert_many(
+                model,
+                [
+                    ({"customer_id": c.pk, **{k: v[k] for k in key}}, {name: v[name] for name in values})
+                    for _, v, c in known
+                ],
+                counts=counts,
+            )
 
-def _apply_usage(rows: list[Row], actor: User | None, counts: Counts, problems: list[Problem]) -> None:
-    known = _with_customers(rows, problems)
-    if not problems:
-        upsert_many(
-            WorkloadUsage,
-            [({"customer_id": c.pk, "workload": v["workload"]}, {"mau": v["mau"]}) for _, v, c in known],
-            counts=counts,
-        )
-
-
-def _apply_prior(rows: list[Row], actor: User | None, counts: Counts, problems: list[Problem]) -> None:
-    known = _with_customers(rows, problems)
-    if not problems:
-        upsert_many(
-            PriorLicence,
-            [
-                ({"customer_id": c.pk, "sku": v["sku"], "as_of": v["as_of"]}, {"quantity": v["quantity"]})
-                for _, v, c in known
-            ],
-            counts=counts,
-        )
+    return apply
 
 
 def _required_share(raw: str, column: str) -> Decimal:
@@ -457,7 +442,7 @@ SEATS = Kind(
         Column("in_use", _whole),
     ),
     key=("tpid", "sku"),
-    apply=_apply_seats,
+    apply=_per_customer(SeatLicence, key=("sku",), values=("paid", "in_use")),
     check=seat_check,
 )
 USAGE = Kind(
@@ -469,7 +454,7 @@ USAGE = Kind(
         Column("mau", _required_share),
     ),
     key=("tpid", "workload"),
-    apply=_apply_usage,
+    apply=_per_customer(WorkloadUsage, key=("workload",), values=("mau",)),
 )
 PRIOR_LICENCES = Kind(
     name="prior-licences",
@@ -481,7 +466,7 @@ PRIOR_LICENCES = Kind(
         Column("as_of", _date),
     ),
     key=("tpid", "sku", "as_of"),
-    apply=_apply_prior,
+    apply=_per_customer(PriorLicence, key=("sku", "as_of"), values=("quantity",)),
 )
 
 

@@ -188,11 +188,14 @@ def _check_zip(path: Path, *, size: int, max_bytes: int) -> None:
 
 
 def cell_text(value: Any) -> str:
-    """A spreadsheet cell as the text a CSV would hold: whole numbers without '.0', dates as YYYY-MM-DD."""
+    """A spreadsheet cell (or a parsed value) as the text a CSV would hold: whole numbers without '.0', decimals
+    without exponents, dates as YYYY-MM-DD, true/false."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))

@@ -8,9 +8,7 @@ parsers refuse, and a test holds the two paths to the same problems for the same
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -21,7 +19,7 @@ from offerdesk.customers.choices import Sector, Segment
 from offerdesk.customers.models import CompanyGroup, Customer, SeatLicence, WorkloadUsage
 
 from .kinds import USAGE_PREFIX, Column, Counts, Kind, duplicate, unknown, usage_workload
-from .reading import Problem, Table
+from .reading import Problem, Table, cell_text
 
 if TYPE_CHECKING:
     from offerdesk.accounts.models import User
@@ -109,19 +107,6 @@ def _column_names(layout: list[Column | None]) -> list[str]:
     return [f"c{i}" for i in range(len(layout))]
 
 
-def _canonical(value: Any) -> str:
-    """A parsed value as text the set-based reading takes as it is."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def import_customers(
     spec: Kind,
     table: Table,
@@ -190,7 +175,7 @@ def _recheck(
             problems.extend(found)
             refused.add(line)
         else:
-            fixes.append((line, *(_canonical(values.get(c.name)) if c else "" for c in layout)))
+            fixes.append((line, *(cell_text(values.get(c.name)) if c else "" for c in layout)))
     if not fixes:
         return
     cursor.execute(f"CREATE TEMP TABLE {FIXES} (LIKE {STAGE}) ON COMMIT DROP")
