@@ -1,30 +1,58 @@
-"""Run the benchmarks against a throw-away database: SQLite by default, DATABASE_URL for PostgreSQL.
+"""`make bench` (`python -m benchmarks [PART …]`): each part builds its own data in a throw-away database and
+prints, per piece of work, the median of at least three runs, its ratio to a raw-SQL baseline of the same work
+run in this process, and the peak memory.
 
-make bench                      # SQLite file under var/bench/
-BENCH_N=1000000 DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench
+PostgreSQL by default (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/offerdesk_bench; the
+database is dropped and created afresh), as `make test` asks for it; when it does not answer, SQLite under
+var/bench/ with a note (OFFERDESK_REQUIRE_POSTGRES=1 refuses instead). DATABASE_URL, when set, wins.
+BENCH_N rows (default 1,000,000), BENCH_RUNS runs (default and at least 3).
+
+    make bench                                   # every part
+    python -m benchmarks daily                   # one part
+    BENCH_N=100000 DATABASE_URL=sqlite:///var/bench/b.sqlite3 python -m benchmarks imports
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import importlib
 import os
-import time
-import zoneinfo
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+import subprocess
+import sys
 
-BASE = Path(__file__).resolve().parents[1]
+from .harness import BASE, RUNS, Bench
+
+# The registry: each part is a module of this package with `run(bench: Bench) -> None`, in the order they run.
+PARTS = {
+    "quotes": "benchmarks.quotes",  # the full rule book for one customer
+    "imports": "benchmarks.imports",  # a million customers with seats and usage from a CSV file
+    "daily": "benchmarks.daily",  # the daily run over a million vouchers expiring on one day
+}
+DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/offerdesk_bench"
+
+
+def database_url() -> str:
+    """DATABASE_URL if set; else the benchmark PostgreSQL database if it answers; else a SQLite file."""
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_POSTGRES)
+    server = url.rsplit("/", 1)[0] + "/postgres"
+    answers = subprocess.run([sys.executable, str(BASE / "scripts" / "pg_ready.py"), server], check=False)
+    if answers.returncode == 0:
+        return url
+    if os.environ.get("OFFERDESK_REQUIRE_POSTGRES"):
+        sys.exit(f"PostgreSQL does not answer at {server}")
+    path = BASE / "var" / "bench" / "bench.sqlite3"
+    print(f"PostgreSQL does not answer at {server}: the benchmarks run on SQLite ({path})")
+    return f"sqlite:///{path}"
 
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "offerdesk.config.settings.dev")
-    if "DATABASE_URL" not in os.environ:
-        folder = BASE / "var" / "bench"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "bench.sqlite3"
+    os.environ["DATABASE_URL"] = database_url()
+    if os.environ["DATABASE_URL"].startswith("sqlite:///"):
+        path = BASE / os.environ["DATABASE_URL"].removeprefix("sqlite:///")
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     import django
 
     django.setup()
@@ -40,91 +68,22 @@ def setup_django() -> None:
     call_command("migrate", "--noinput", verbosity=0)
 
 
-def timed(label: str, func: Callable[[], Any], *, per: int | None = None) -> Any:
-    start = time.perf_counter()
-    result = func()
-    elapsed = time.perf_counter() - start
-    rate = f", {per / elapsed:,.0f}/s" if per else ""
-    print(f"  {label:<48} {elapsed:8.3f} s{rate}")
-    return result
-
-
-def main() -> None:
+def main(argv: list[str]) -> None:
+    chosen = argv or list(PARTS)
+    unknown = [name for name in chosen if name not in PARTS]
+    if unknown:
+        sys.exit(f"unknown part(s) {', '.join(unknown)}; the parts: {', '.join(PARTS)}")
     setup_django()
-    from django.conf import settings
     from django.db import connection
 
-    from offerdesk.accounts.choices import Role
-    from offerdesk.accounts.models import User
-    from offerdesk.catalogue.selectors import offer_get
-    from offerdesk.core import dates
-    from offerdesk.customers.models import Customer
-    from offerdesk.customers.services import customer_create, customer_set_seats, customer_set_usage
-    from offerdesk.partners.services import partner_create
-    from offerdesk.vouchers.models import Nomination, Voucher
-    from offerdesk.vouchers.selectors import voucher_quote
-    from offerdesk.vouchers.services import vouchers_expire
-
-    n = int(os.environ.get("BENCH_N", "100000"))
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    print(f"OfferDesk benchmarks on {connection.vendor}, N = {n:,}")
-    operator = User.objects.create_user(username="bench-operator", role=Role.OPERATOR)
-    with dates.clock_at(dt.datetime(2023, 9, 1, 12, tzinfo=tz)):
-        partner = partner_create(actor=operator, name="Bench Partner")
-        customer = customer_create(
-            actor=operator, tpid="BENCH-0", name="Bench", sector="Commercial", segment="Enterprise", country="US"
-        )
-        customer_set_seats(actor=operator, customer=customer, sku="Office 365 E3", paid=3000, in_use=500)
-        customer_set_usage(actor=operator, customer=customer, usage={"Exchange Online": "30%", "Teams": "40%"})
-    cso = offer_get(name_or_code="Customer Success Offer")
-    dep = offer_get(name_or_code="M365 Deployment Offer")
-
-    quotes = 500
-    print("Eligibility quotes (the full rule book, one customer)")
-    timed(
-        f"{quotes} CSO quotes",
-        lambda: [voucher_quote(customer=customer, offer=cso, on=dt.date(2023, 9, 2)) for _ in range(quotes)],
-        per=quotes,
-    )
-
-    print(f"Set-based expiry of {n:,} vouchers")
-    customers = Customer.objects.bulk_create(
-        [
-            Customer(tpid=f"B-{i}", name=f"Customer {i}", sector="Commercial", segment="SMC-C", country="US")
-            for i in range(n)
-        ],
-        batch_size=10000,
-    )
-    nominated = dt.datetime(2023, 9, 1, 12, tzinfo=tz)
-    nominations = Nomination.objects.bulk_create(
-        [Nomination(customer=c, offer=dep, nominated_at=nominated, status="closed") for c in customers],
-        batch_size=10000,
-    )
-    Voucher.objects.bulk_create(
-        [
-            Voucher(
-                code=f"BENCH-{i:09d}",
-                offer=dep,
-                variant="DEP",
-                family="MWSDO",
-                customer_id=nom.customer_id,
-                nomination=nom,
-                face_value=25000,
-                cap_at_issue=25000,
-                issue_date=dt.date(2023, 10, 5),
-                expiry_date=dt.date(2024, 4, 5),
-                status="open" if i % 2 else "redeeming",
-                partner=partner,
-            )
-            for i, nom in enumerate(nominations)
-        ],
-        batch_size=10000,
-    )
-    with dates.clock_at(dt.datetime(2024, 4, 5, 6, tzinfo=tz)):
-        expired = timed(f"vouchers_expire ({n:,} due)", lambda: vouchers_expire(on=dt.date(2024, 4, 5)), per=n)
-        again = timed("vouchers_expire again (nothing due)", lambda: vouchers_expire(on=dt.date(2024, 4, 5)))
-    print(f"  expired {expired:,}; second run expired {again}")
+    folder = BASE / "var" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    bench = Bench(n=int(os.environ.get("BENCH_N", "1000000")), runs=RUNS, folder=folder)
+    print(f"OfferDesk benchmarks on {connection.vendor}, N = {bench.n:,}, median of {bench.runs} runs")
+    for name in chosen:
+        print(f"\n[{name}]", flush=True)
+        importlib.import_module(PARTS[name]).run(bench)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

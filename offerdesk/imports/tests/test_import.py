@@ -14,6 +14,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from offerdesk.audit.models import AuditEvent
 from offerdesk.customers.models import CompanyGroup, Customer, PriorLicence, SeatLicence, WorkloadUsage
@@ -309,3 +311,23 @@ def test_the_set_based_path_stores_what_the_row_path_stores(cast: Cast, tmp_path
         Customer.objects.all().delete()
     assert stored[0] == stored[1]
     assert stored[0][0][0] == ("A-1", "Zoë", "SS", True)
+
+
+ODD_CHARACTERS = list(" 0123456789,.%-aAßsSU\u00a0\u3000\t\u200b\u202eé")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the set-based path is PostgreSQL's")
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(st.text(alphabet=ODD_CHARACTERS, max_size=7), min_size=5, max_size=5), min_size=1))
+def test_for_any_cells_the_set_based_path_refuses_what_the_row_path_refuses(
+    cast: Cast, tmp_path: Path, rows: list[list[str]]
+) -> None:
+    header = "tpid,name,country,paid,in_use,sku,sector,segment,usage: Teams"
+    lines = [header]
+    for i, (name, country, paid, in_use, share) in enumerate(rows[:20]):
+        buffer = io.StringIO()
+        cells = [f"H-{i}", name, country, paid, in_use, "Office 365 E3", "GPP", "SMC-C", share]
+        csv.writer(buffer, lineterminator="").writerow(cells)
+        lines.append(buffer.getvalue())
+    path = write(tmp_path, lines, "odd.csv")
+    assert problems_of(cast, path, "rows") == problems_of(cast, path, "sql")
