@@ -5,7 +5,8 @@ run in this process, and the peak memory.
 PostgreSQL by default (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/offerdesk_bench; the
 database is dropped and created afresh), as `make test` asks for it; when it does not answer, SQLite under
 var/bench/ with a note (OFFERDESK_REQUIRE_POSTGRES=1 refuses instead). DATABASE_URL, when set, wins.
-BENCH_N rows (default 1,000,000), BENCH_RUNS runs (default and at least 3).
+BENCH_N rows (default 1,000,000), BENCH_RUNS runs (default and at least 3). BENCH_REUSE=1 keeps the database and
+the data a previous run built (migrating it first): the same data before and after a migration.
 
     make bench                                   # every part
     python -m benchmarks daily                   # one part
@@ -46,10 +47,14 @@ def database_url() -> str:
     return f"sqlite:///{path}"
 
 
+def reusing() -> bool:
+    return os.environ.get("BENCH_REUSE", "") not in ("", "0")
+
+
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "offerdesk.config.settings.dev")
     os.environ["DATABASE_URL"] = database_url()
-    if os.environ["DATABASE_URL"].startswith("sqlite:///"):
+    if os.environ["DATABASE_URL"].startswith("sqlite:///") and not reusing():
         path = BASE / os.environ["DATABASE_URL"].removeprefix("sqlite:///")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
@@ -59,7 +64,7 @@ def setup_django() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not reusing():
         # A fresh database rather than a flush: the audit trail and the ledger refuse TRUNCATE (ADR 3)
         name = connection.ops.quote_name(connection.settings_dict["NAME"])
         with connection._nodb_cursor() as cursor:

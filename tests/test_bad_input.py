@@ -66,6 +66,7 @@ from tests.factories import (
 
 EXAMPLES = int(os.environ.get("OFFERDESK_FUZZ_EXAMPLES", "25"))
 DAY = "2023-11-01"
+IMPORT_SAMPLE = Path(offerdesk.__file__).parent / "imports" / "tests" / "customers.csv"
 NASTY_CHARS = "\x00\x01\x1b\x7f\u202e\u2066\u200b\ufeff\ud800é中🙂 \n\t"
 
 # ------------------------------------------------------------------------------------------ the values
@@ -304,6 +305,17 @@ TABLE: dict[str, Entry] = {
             "currency": raw("INR", "eur"),
             "rate": raw("83.1234", Decimal(1)),
             "effective_from": raw(dt.date(2023, 11, 1)),
+        },
+    ),
+    "import_file": Entry(
+        operator,
+        nothing,
+        {
+            "kind": raw("customers", "seats"),
+            "path": raw(str(IMPORT_SAMPLE), IMPORT_SAMPLE, ""),
+            "dry_run": raw(True, False),
+            "progress": raw(None),
+            "engine": raw("auto", "rows"),
         },
     ),
     "daily_run": Entry(None, nothing, {"on": raw(None, "2023-10-31", dt.date(2023, 11, 1), "2023-11-02")}),

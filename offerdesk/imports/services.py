@@ -53,10 +53,7 @@ class ImportResult:
 
 def import_kind(name: Any) -> Kind:
     """The kind of import a name means, or a refusal listing the kinds."""
-    kind = KINDS.get(name) if isinstance(name, str) else None
-    if kind is None:
-        raise parsing.refuse("kind", f"must be one of {', '.join(KINDS)}, not {parsing.shown(name)}")
-    return kind
+    return KINDS[parsing.parse_choice(name, field="kind", choices=KINDS)]
 
 
 def problems_sorted(problems: list[Problem], layout: list[Any]) -> list[Problem]:
@@ -82,8 +79,12 @@ def import_file(
     SQL); "rows" the batched path every database and kind has; "auto" picks the first where it applies."""
     access_require_role(actor, {Role.OPERATOR}, action="import files")
     spec = import_kind(kind)
-    if engine not in ENGINES:
-        raise parsing.refuse("engine", f"must be one of {', '.join(ENGINES)}, not {parsing.shown(engine)}")
+    engine = parsing.parse_choice(engine, field="engine", choices=ENGINES)
+    dry_run = parsing.parse_bool(dry_run, field="dry run")
+    if progress is not None and not callable(progress):
+        raise parsing.refuse("progress", f"must be a function or None, not {parsing.shown(progress)}")
+    if not isinstance(path, Path):
+        path = parsing.parse_text(path, field="path", max_length=4096)
     set_based = spec is CUSTOMERS and connection.vendor == "postgresql"
     if engine == "sql" and not set_based:
         raise parsing.refuse("engine", "the set-based path imports customers into PostgreSQL only")
