@@ -491,6 +491,12 @@ BAD_COMMAND_LINES: dict[str, list[tuple[str, ...]]] = {
     "daily": [("--date", "not-a-date"), ("--date", "2024-13-01")],
     "db_roles": [("--app-role", "Bad\x00Role")],
     "demo": [("--no-such-option",)],
+    "import": [
+        ("customers", "/no/such/file.csv", "--user", "omar"),
+        ("customers", str(IMPORT_SAMPLE), "--user", "nobody"),
+        ("kittens", str(IMPORT_SAMPLE), "--user", "omar"),
+        ("customers", str(IMPORT_SAMPLE), "--user", "omar", "--engine", "magic"),
+    ],
 }
 
 
