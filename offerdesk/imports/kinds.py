@@ -515,7 +515,7 @@ COMPANY_GROUPS = Kind(
 PARTNERS = Kind(
     name="partners",
     about="FastTrack Ready Partners by name: name, company_group, primary_contact, program_manager, "
-    "payout_currency, payment_profile, frp_status",
+    "payout_currency, payment_profile, country, frp_status",
     columns=(
         Column("name", _name(200)),
         Column("company_group", _name(200, required=False), required=False),
@@ -523,6 +523,7 @@ PARTNERS = Kind(
         Column("program_manager", _email, required=False),
         Column("payout_currency", lambda raw, column: parsing.parse_currency(raw or "USD", field=column), False),
         Column("payment_profile", _name(80, required=False), required=False),
+        Column("country", lambda raw, column: parsing.parse_optional_country(raw, field=column), required=False),
         Column("frp_status", _choice(lambda: FrpStatus.values), required=False),
     ),
     key=("name",),

@@ -174,7 +174,7 @@ def test_the_other_kinds_import_by_natural_key_and_twice_changes_nothing(cast: C
     customer(cast.operator, tpid="T-5", name="Litware")
     files = [
         ("company-groups", ["name", "Litware Holdings"]),
-        ("partners", ["name,company_group,payout_currency", "Tailspin,Litware Holdings,eur"]),
+        ("partners", ["name,company_group,payout_currency,country", "Tailspin,Litware Holdings,eur,fr"]),
         ("seats", ["tpid,sku,paid,in_use", "T-5,Office 365 E3,300,120"]),
         ("usage", ["tpid,workload,mau", "T-5,Teams,59.9995%"]),
         ("prior-licences", ["tpid,sku,quantity,as_of", "T-5,Office 365 E3,100,2023-06-30"]),
@@ -192,7 +192,10 @@ def test_the_other_kinds_import_by_natural_key_and_twice_changes_nothing(cast: C
             assert (result.counts["created"], result.counts["unchanged"]) == (0, 1), kind
         assert snapshot() == before
     assert Partner.objects.get(name="Tailspin").company_group == CompanyGroup.objects.get(name="Litware Holdings")
-    assert Partner.objects.get(name="Tailspin").payout_currency == "EUR"
+    assert (Partner.objects.get(name="Tailspin").payout_currency, Partner.objects.get(name="Tailspin").country) == (
+        "EUR",
+        "FR",
+    )
     assert WorkloadUsage.objects.get(customer__tpid="T-5").mau == Decimal("0.599995")
     assert PriorLicence.objects.get(customer__tpid="T-5").quantity == 100
     assert ExchangeRate.objects.get(currency="EUR").rate == Decimal("0.92")
