@@ -187,6 +187,13 @@ def access_notice_scope(user: User) -> Q:
     return Q(to__has_element=user.email) | Q(cc__has_element=user.email)
 
 
+def access_screening_scope(user: User) -> Q:
+    """A screening lists the whole customer base against the rules: Microsoft's operators and sellers only."""
+    if user.is_superuser or user.role in MICROSOFT_ROLES:
+        return Q()
+    return NOTHING
+
+
 def access_scoped[M: Model](queryset: QuerySet[M], scope: Q) -> QuerySet[M]:
     """The queryset narrowed to a scope, each row once however many related rows let the user in."""
     return queryset.filter(pk__in=queryset.model._default_manager.filter(scope).values("pk"))

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "offerdesk.reviews",
     "offerdesk.payouts",
     "offerdesk.notifications",
+    "offerdesk.screening",
     "offerdesk.jobs",
     "offerdesk.imports",
     "offerdesk.demo",

@@ -1,0 +1,62 @@
+"""A screening of the whole customer base against the offers on one day, and its lines."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from offerdesk.core import dates
+from offerdesk.core.fields import money_field
+
+
+class Screening(models.Model):
+    """One run: the day it screened for, the offers, and how many customers and candidates it found."""
+
+    on = models.DateField(help_text="The day the rules were evaluated for (a voucher issued on it).")
+    offers = models.JSONField(default=list, help_text="The offer codes screened.")
+    customers = models.PositiveIntegerField(default=0)
+    candidates = models.PositiveIntegerField(default=0, help_text="Lines on which every rule passes.")
+    created_at = models.DateTimeField(default=dates.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"screening #{self.pk} for {self.on}"
+
+
+class ScreeningLine(models.Model):
+    """One customer under one offer: a candidate with its cap and variant, or the rule IDs that keep it out.
+
+    Written by one INSERT … SELECT per screening (ADR 13): the foreign keys carry no index of their own and no
+    database constraint, so a million customers' lines cost one index's upkeep; the ORM still protects
+    customers and offers (on_delete), and the lines are never edited but for the nomination made from them."""
+
+    id = models.BigAutoField(primary_key=True)
+    screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="lines", db_index=False)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
+    offer = models.ForeignKey(
+        "catalogue.Offer", on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
+    eligible = models.BooleanField()
+    cap = money_field(null=True, blank=True, help_text="The highest voucher value, for a candidate.")
+    variant = models.CharField(max_length=20, blank=True)
+    rules = models.TextField(blank=True, help_text="The failing rule IDs, space-separated, in ID order.")
+    nomination = models.ForeignKey(
+        "vouchers.Nomination", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=("screening", "offer", "eligible"), name="screening_line_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} × {self.offer_id}: {self.cap if self.eligible else self.rules}"
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return self.rules.split()

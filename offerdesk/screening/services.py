@@ -1,0 +1,96 @@
+"""Screening the whole customer base, and nominating from a screening line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection, transaction
+
+from offerdesk.accounts.access import MICROSOFT_ROLES, access_require_role
+from offerdesk.accounts.models import User
+from offerdesk.audit.services import audit_record, audited_refusals
+from offerdesk.catalogue.models import Offer
+from offerdesk.catalogue.selectors import offer_spec, params_for
+from offerdesk.core import dates, parsing
+from offerdesk.core.errors import InvalidInput
+from offerdesk.partners.models import Partner
+from offerdesk.vouchers.models import Nomination
+from offerdesk.vouchers.services import nomination_create
+
+from .lock_objects import screening_line_lock
+from .models import Screening, ScreeningLine
+from .sql import OfferInput, screening_sql
+
+
+def screening_offers(raw: Any) -> list[Offer]:
+    """The offers to screen: every offer of the catalogue, or those named (by code or name)."""
+    offers = list(Offer.objects.select_related("program").order_by("program__code", "code"))
+    if raw in (None, "", [], ()):
+        return offers
+    names = [raw] if isinstance(raw, str) else list(raw)
+    known = {o.code: o for o in offers} | {o.name: o for o in offers}
+    wanted = parsing.parse_choices(names, field="offer", choices=sorted(known))
+    picked = {known[name].pk for name in wanted}
+    return [o for o in offers if o.pk in picked]
+
+
+@audited_refusals("screening.run")
+@transaction.atomic
+def screening_run(*, actor: User | None, on: dt.date | str | None = None, offers: Any = None) -> Screening:
+    """Evaluate every customer against the offers as if a voucher were issued on `on` (default today), in one
+    INSERT … SELECT: candidates with their highest voucher value and variant, the rest with the rule IDs that keep
+    them out — line for line what `offers_quote` says of each customer (ADR 13)."""
+    access_require_role(actor, MICROSOFT_ROLES, action="screen the customer base")
+    day = dates.today() if on is None else parsing.parse_date(on, field="on")
+    chosen = screening_offers(offers)
+    screening = Screening.objects.create(on=day, offers=[o.code for o in chosen], created_by=actor)
+    inputs = []
+    for offer in chosen:
+        program, spec = offer_spec(offer=offer)
+        inputs.append(OfferInput(offer.pk, program, spec, params_for(program_code=program.code, on=day)))
+    q, select = screening_sql(connection, inputs, day)
+    table = ScreeningLine._meta.db_table
+    sql = (
+        f"{q.with_clause()}\nINSERT INTO {table} "
+        "(screening_id, customer_id, offer_id, eligible, cap, variant, rules) "
+        f"SELECT {int(screening.pk)}, customer_id, offer_id, rules = '', cap, COALESCE(variant, ''), rules "
+        f"FROM ({select}) lines"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, q.params)
+        cursor.execute(
+            f"SELECT COUNT(DISTINCT customer_id), SUM(CASE WHEN eligible THEN 1 ELSE 0 END) FROM {table} "
+            "WHERE screening_id = %s",
+            [screening.pk],
+        )
+        customers, candidates = cursor.fetchone()
+    screening.customers, screening.candidates = customers or 0, candidates or 0
+    screening.save(update_fields=["customers", "candidates"])
+    audit_record(
+        actor=actor,
+        action="screening.run",
+        target=screening,
+        data={"on": day.isoformat(), "offers": screening.offers, "customers": customers, "candidates": candidates},
+    )
+    return screening
+
+
+@audited_refusals("screening.nominate")
+@transaction.atomic
+def screening_line_nominate(*, actor: User | None, line_id: int, partner: Partner | None = None) -> Nomination:
+    """Nominate the line's customer for the line's offer through the nomination service (which checks the rules
+    again on today's facts); the line remembers the nomination, and a line is nominated from only once."""
+    access_require_role(actor, MICROSOFT_ROLES, action="nominate customers")
+    line = screening_line_lock(line_id=parsing.parse_whole(line_id, field="line"))
+    if line.nomination_id is not None:
+        raise InvalidInput(f"line: a nomination was already made from this line (#{line.nomination_id})")
+    nomination = nomination_create(actor=actor, customer=line.customer, offer=line.offer, partner=partner)
+    ScreeningLine.objects.filter(pk=line.pk).update(nomination=nomination)
+    audit_record(
+        actor=actor,
+        action="screening.nominate",
+        target=nomination,
+        data={"screening": line.screening_id, "line": line.pk, "offer": line.offer.code, "tpid": line.customer.tpid},
+    )
+    return nomination

@@ -1,0 +1,431 @@
+"""The screening's SQL: an offer's issue-stage rules as one set-based SELECT over the whole customer base.
+
+Each builder mirrors one rule module (`catalogue/rules/cso.py`, `deployment.py` with `common.py`) and reads the
+same catalogue data and parameters, so a rule changed in one place and not the other fails the equivalence test
+(tests/test_equivalence.py) rather than a customer. A SELECT has four levels:
+
+1. `facts`: one row per customer, its offer-specific joins, and one boolean column per failing condition;
+2. `caps`: each variant's cap where none of its own conditions fails (FY24);
+3. `rules`: the failing rule IDs in ID order, space-separated — empty for a candidate;
+4. the line: candidates get their cap and variant.
+
+On PostgreSQL each level is fenced (`OFFSET 0`) so the planner does not inline a condition into every place that
+reads it. Literals from the catalogue (rule IDs, amounts, dates) are written into the text after a strict check;
+everything else is a named parameter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+
+from offerdesk.catalogue.loader import LoadedProgram
+from offerdesk.catalogue.params import Params
+from offerdesk.catalogue.schema import Band, Variant
+from offerdesk.catalogue.schema import Offer as OfferSpec
+from offerdesk.core.money import quantize
+
+RULE_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
+E3_SKU = "Microsoft 365 E3"  # the licence MWS-ELIG-04 counts (deployment.elig_04)
+APPROVED_FRP = "approved"  # partners.choices.FrpStatus.APPROVED
+ACTIVE_NOMINATION = "active"  # vouchers.choices.NominationStatus.ACTIVE
+CANCELLED, EXPIRED = "cancelled", "expired"  # vouchers.choices.VoucherStatus
+
+
+@dataclass(frozen=True)
+class OfferInput:
+    """One offer to screen: its row's id, the catalogue's description, its program and the parameters in force."""
+
+    offer_id: int
+    program: LoadedProgram
+    spec: OfferSpec
+    params: Params
+
+
+class Query:
+    """SQL being built for one database: named parameters, shared CTEs and the vendor's spelling of a few things."""
+
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        self.connection = connection
+        self.postgres = connection.vendor == "postgresql"
+        self.params: dict[str, Any] = {}
+        self.ctes: dict[str, str] = {}
+
+    # -- values
+    def p(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f"%({name})s"
+
+    @staticmethod
+    def rule(rule_id: str) -> str:
+        if not RULE_ID.match(rule_id):
+            raise ValueError(f"not a rule or variant ID: {rule_id!r}")
+        return f"'{rule_id}'"
+
+    @staticmethod
+    def num(value: Decimal | int) -> str:
+        return format(Decimal(value), "f")
+
+    def money(self, value: Decimal) -> str:
+        return self.num(quantize(value))
+
+    def day(self, value: dt.date) -> str:
+        return f"DATE '{value.isoformat()}'" if self.postgres else f"'{value.isoformat()}'"
+
+    def in_(self, column: str, values: Any) -> str:
+        values = list(values)
+        if not values:
+            return "FALSE"
+        return f"{column} IN ({', '.join(self.p(v) for v in values)})"
+
+    # -- the vendor's spelling
+    def greatest(self, exprs: list[str]) -> str:
+        if len(exprs) == 1:
+            return exprs[0]
+        return f"{'GREATEST' if self.postgres else 'MAX'}({', '.join(exprs)})"
+
+    def json_has_any(self, column: str, values: Any) -> str:
+        """The JSON list in `column` holds at least one of `values`."""
+        values = list(values)
+        if not values:
+            return "FALSE"
+        if self.postgres:
+            return f"jsonb_exists_any({column}, ARRAY[{', '.join(self.p(v) for v in values)}]::text[])"
+        return f"EXISTS (SELECT 1 FROM json_each({column}) AS j WHERE {self.in_('j.value', values)})"
+
+    def json_nonempty(self, column: str) -> str:
+        return f"{'jsonb_array_length' if self.postgres else 'json_array_length'}({column}) > 0"
+
+    def local_date(self, column: str) -> str:
+        """The calendar date of a stored moment in the program time zone (what `dates.local_date` gives)."""
+        sql, params = self.connection.ops.datetime_cast_date_sql(column, (), timezone.get_current_timezone_name())
+        pieces = sql.split("%s")
+        assert len(pieces) == len(params) + 1
+        return "".join(piece + (self.p(params[i]) if i < len(params) else "") for i, piece in enumerate(pieces))
+
+    def fence(self) -> str:
+        return " OFFSET 0" if self.postgres else ""
+
+    def cte(self, name: str, build: Callable[[], str]) -> str:
+        """A common table expression shared by the offers' SELECTs, built once."""
+        if name not in self.ctes:
+            self.ctes[name] = build()
+        return name
+
+    def with_clause(self) -> str:
+        return "WITH " + ",\n".join(f"{name} AS ({sql})" for name, sql in self.ctes.items()) if self.ctes else ""
+
+
+@dataclass
+class Select:
+    """The conditions of one offer's SELECT: flags in the facts level, rules and caps above them."""
+
+    q: Query
+    joins: list[str] = field(default_factory=list)
+    flags: dict[str, str] = field(default_factory=dict)
+    fails: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # rule -> conditions (level 3)
+    caps: dict[str, str] = field(default_factory=dict)  # level 2 columns
+    qualifying: str = "FALSE"  # level 2b: does any variant qualify (FY24)
+    cap: str = "NULL"
+    variant: str = "NULL"
+
+    def flag(self, condition: str) -> str:
+        """A failing condition computed once per customer (NULL counts as not failing: guard it where it matters)."""
+        name = f"f{len(self.flags)}"
+        self.flags[name] = f"COALESCE(({condition}), FALSE)"
+        return name
+
+    def fail(self, rule: str, condition: str) -> None:
+        self.q.rule(rule)
+        self.fails[rule].append(condition)
+
+    def sql(self, offer_id: int) -> str:
+        q = self.q
+        facts = ", ".join(["c.id AS customer_id", *(f"{sql} AS {name}" for name, sql in self.flags.items())])
+        caps = ", ".join(["x.*", *(f"{sql} AS {name}" for name, sql in self.caps.items())])
+        text = " || ".join(
+            f"CASE WHEN {' OR '.join(f'({c})' for c in conditions)} THEN '{rule} ' ELSE '' END"
+            for rule, conditions in sorted(self.fails.items())
+        )
+        return (
+            f"SELECT customer_id, {int(offer_id)} AS offer_id, rules, "
+            f"CASE WHEN rules = '' THEN cap END AS cap, CASE WHEN rules = '' THEN variant ELSE '' END AS variant "
+            f"FROM (SELECT customer_id, TRIM({text or "''"}) AS rules, {self.cap} AS cap, {self.variant} AS variant "
+            f"FROM (SELECT y.*, {self.qualifying} AS qualifying "
+            f"FROM (SELECT {caps} FROM (SELECT {facts} FROM customers_customer c "
+            f"{' '.join(self.joins)}{q.fence()}) x{q.fence()}) y{q.fence()}) w{q.fence()}) z"
+        )
+
+
+# ------------------------------------------------------------------------------------------ shared by both
+
+
+def held_join(s: Select, offer: OfferInput) -> str:
+    """How many vouchers of the offer's family the TPID holds against its limit (common.family_limit)."""
+    s.q.cte(
+        "held",
+        lambda: "SELECT customer_id, family, COUNT(*) AS n, "
+        f"SUM(CASE WHEN status = {s.q.p(EXPIRED)} THEN 1 ELSE 0 END) AS expired "
+        f"FROM vouchers_voucher WHERE holds_limit AND status <> {s.q.p(CANCELLED)} GROUP BY customer_id, family",
+    )
+    s.joins.append(f"LEFT JOIN held h ON h.customer_id = c.id AND h.family = {s.q.p(offer.spec.family)}")
+    counted = "COALESCE(h.n, 0)" if offer.params["tpid_limit_counts_expired"] else "COALESCE(h.n - h.expired, 0)"
+    return s.flag(f"{counted} > 0")
+
+
+def common_rules(s: Select, offer: OfferInput, *, allowed_rule: str, excluded_rule: str, ecif_rule: str) -> None:
+    """Sector (common.sector_rules), the family limit (common.family_limit) and ECIF (common.ecif)."""
+    q, spec = s.q, offer.spec
+    excluded = s.flag(q.in_("c.sector", spec.excluded_sectors))
+    s.fail(allowed_rule, s.flag(f"NOT ({q.in_('c.sector', spec.eligible_sectors)})"))
+    s.fail(allowed_rule, excluded)
+    s.fail(excluded_rule, excluded)
+    held = held_join(s, offer)
+    for rule in spec.limit_rules:
+        s.fail(rule, held)
+    s.fail(ecif_rule, s.flag("c.ecif_funded"))
+
+
+# ------------------------------------------------------------------------------------- the CSO (rules/cso.py)
+
+
+def cso_select(q: Query, offer: OfferInput, on: dt.date) -> Select:
+    s = Select(q)
+    spec, params = offer.spec, offer.params
+    s.joins += [
+        "LEFT JOIN (SELECT customer_id, SUM(paid) AS paid FROM customers_seatlicence "
+        f"WHERE {q.in_('sku', spec.seat_skus)} GROUP BY customer_id) s ON s.customer_id = c.id",
+        "LEFT JOIN (SELECT customer_id, COUNT(*) AS low FROM customers_workloadusage "
+        f"WHERE {q.in_('workload', spec.workloads)} AND mau < {q.num(params['cso.mau_threshold'])} "
+        "GROUP BY customer_id) u ON u.customer_id = c.id",
+        # at most one active nomination per customer and offer (one_active_nomination_per_offer)
+        f"LEFT JOIN vouchers_nomination n ON n.customer_id = c.id AND n.offer_id = {int(offer.offer_id)} "
+        f"AND n.status = {q.p(ACTIVE_NOMINATION)}",
+        "LEFT JOIN partners_partner p ON p.id = n.partner_id",
+        "LEFT JOIN vouchers_referral r ON r.nomination_id = n.id",
+    ]
+    start: dt.date = params["cso.offer_start"]
+    end: dt.date | None = params["cso.offer_end"]
+    if on < start or (end is not None and on > end):  # gen_01: the same for every customer
+        s.fail("CSO-GEN-01", "TRUE")
+    s.fail("CSO-NOM-02", s.flag("n.partner_id IS NULL"))  # gen_02
+    s.fail("CSO-GEN-02", s.flag(f"n.partner_id IS NOT NULL AND p.frp_status <> {q.p(APPROVED_FRP)}"))
+    common_rules(s, offer, allowed_rule="CSO-ELIG-01", excluded_rule="CSO-ELIG-02", ecif_rule="CSO-ELIG-07")
+    paid = "COALESCE(s.paid, 0)"
+    s.fail("CSO-ELIG-03", s.flag(f"{paid} <= 0"))
+    s.fail("CSO-ELIG-04", s.flag(f"COALESCE(u.low, 0) < {int(params['cso.mau_min_workloads'])}"))
+    tiers = list(zip(params["cso.tier_bounds"], params["cso.tier_caps"], strict=False))
+    s.fail("CSO-ELIG-05", s.flag(f"{paid} < {min(low for low, _ in tiers)}" if tiers else "TRUE"))
+    s.fail("CSO-ENG-01", s.flag(f"r.respond_by IS NOT NULL AND r.respond_by < {q.day(on)}"))
+    # tier_for: the last tier whose lowest seat count is reached
+    s.flags["seats"] = paid
+    cases = " ".join(f"WHEN seats >= {int(low)} THEN {q.money(cap)}" for low, cap in reversed(tiers))
+    s.cap = f"CASE {cases} END" if tiers else "NULL"
+    s.variant = q.rule(spec.code)
+    return s
+
+
+# ------------------------------------------------------------------------ the FY24 offers (rules/deployment.py)
+
+
+def deal_join(s: Select) -> None:
+    """The customer's most recently recorded deal (deal_latest_for_rules)."""
+    s.q.cte(
+        "latest_deal",
+        lambda: "SELECT customer_id, value, close_date, closed_at, workloads, migration_sources, upsell_attested, "
+        "policy_questions FROM (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY customer_id "
+        "ORDER BY recorded_at DESC, id DESC) AS rn FROM vouchers_deal d) ranked WHERE rn = 1",
+    )
+    s.joins.append("LEFT JOIN latest_deal d ON d.customer_id = c.id")
+
+
+def nomination_join(s: Select, offer: OfferInput) -> None:
+    """The customer's newest nomination for the offer, whatever its status (nomination_latest_for_rules)."""
+    s.q.cte(
+        "latest_nomination",
+        lambda: "SELECT customer_id, offer_id, nominated_at FROM (SELECT customer_id, offer_id, nominated_at, "
+        "ROW_NUMBER() OVER (PARTITION BY customer_id, offer_id ORDER BY nominated_at DESC, id DESC) AS rn "
+        "FROM vouchers_nomination) ranked WHERE rn = 1",
+    )
+    s.joins.append(f"LEFT JOIN latest_nomination n ON n.customer_id = c.id AND n.offer_id = {int(offer.offer_id)}")
+
+
+def e3_join(s: Select, baseline: dt.date) -> None:
+    """Microsoft 365 E3 licences owned on the baseline date: the newest count on or before it (elig_04)."""
+    name = f"e3_{baseline:%Y%m%d}"
+    s.q.cte(
+        name,
+        lambda: "SELECT customer_id, quantity FROM (SELECT customer_id, quantity, ROW_NUMBER() OVER (PARTITION BY "
+        "customer_id ORDER BY as_of DESC, quantity DESC) AS rn FROM customers_priorlicence "
+        f"WHERE sku = {s.q.p(E3_SKU)} AND as_of <= {s.q.day(baseline)}) ranked WHERE rn = 1",
+    )
+    s.joins.append(f"LEFT JOIN {name} e3 ON e3.customer_id = c.id")
+
+
+def band_fits_sql(q: Query, band: Band) -> str:
+    """deployment.band_fits over the customer's segment and the deal's value and close date."""
+    parts = []
+    if band.segment is not None:
+        parts.append(f"c.segment = {q.p(band.segment)}")
+    if band.deal_above is not None:
+        parts.append(f"d.value > {q.num(band.deal_above)}")
+    if band.deal_upto is not None:
+        parts.append(f"d.value <= {q.num(band.deal_upto)}")
+    if band.close_from is not None:
+        parts.append(f"d.close_date >= {q.day(band.close_from)}")
+    if band.close_to is not None:
+        parts.append(f"d.close_date <= {q.day(band.close_to)}")
+    return " AND ".join(parts) or "TRUE"
+
+
+def band_cap_value(band: Band, params: Params) -> Decimal:
+    return quantize(band.cap if band.cap is not None else params[band.cap_param])  # type: ignore[index]
+
+
+def sku_fails(s: Select, offer: OfferInput, variant: Variant) -> dict[str, list[str]]:
+    """deployment.sku_findings: the variant's workloads in the deal; a frontline licence only when attached."""
+    q, skus = s.q, offer.program.file.skus
+    assert skus is not None
+    if variant.skus != "core":
+        wanted = skus.e1plus if variant.skus == "e1plus" else skus.copilot
+        return {variant.sku_rule: [s.flag(f"NOT ({q.json_has_any('d.workloads', wanted)})")]}
+    attached = [
+        f"({q.json_has_any('d.workloads', [w])} AND {q.json_has_any('d.workloads', hosts)})"
+        for w, hosts in skus.attached.items()
+    ]
+    qualifies = " OR ".join([q.json_has_any("d.workloads", skus.core), *attached])
+    missing = s.flag(f"NOT ({qualifies})")
+    fails = {variant.sku_rule: [missing]}
+    if skus.attached:
+        unattached = s.flag(q.json_has_any("d.workloads", list(skus.attached)))
+        fails.setdefault("MWS-SKU-02", []).append(f"{missing} AND {unattached}")
+    return fails
+
+
+def variant_fails(
+    s: Select, offer: OfferInput, variant: Variant, on: dt.date
+) -> tuple[dict[str, list[str]], list[str]]:
+    """deployment.evaluate_variant: every condition that rules the variant out, by rule; and each band's fit."""
+    q, params = s.q, offer.params
+    fails = sku_fails(s, offer, variant)
+    own_rule = variant.eligibility_rule or variant.sku_rule
+    if variant.segments:
+        fails.setdefault(own_rule, []).append(s.flag(f"NOT ({q.in_('c.segment', variant.segments)})"))
+    if variant.countries:
+        countries = offer.program.file.countries
+        assert countries is not None
+        listed = set(countries.e1plus)
+        if countries.e1plus_group_param:
+            listed |= set(params[countries.e1plus_group_param])
+        listed -= set(countries.never)
+        fails.setdefault(own_rule, []).append(s.flag(f"NOT ({q.in_('c.country', sorted(listed))})"))
+    if variant.window is not None:
+        assert variant.window_rule is not None
+        start, end = variant.window
+        anchor = params[variant.window_anchor_param] if variant.window_anchor_param else "close"
+        if anchor in ("issue", "issue_and_close") and not start <= on <= end:
+            fails.setdefault(variant.window_rule, []).append("TRUE")
+        if anchor in ("close", "issue_and_close"):
+            outside = s.flag(f"d.close_date < {q.day(start)} OR d.close_date > {q.day(end)}")
+            fails.setdefault(variant.window_rule, []).append(outside)
+    fits = [s.flag(band_fits_sql(q, band)) for band in variant.bands]
+    none_fit = f"NOT ({' OR '.join(fits)})" if fits else "TRUE"
+    # the rules cited when no band fits: those of the bands for the customer's segment (or of every band)
+    segments = sorted({b.segment for b in variant.bands if b.segment is not None})
+
+    def relevant(segment: str | None) -> set[str]:
+        bands = [b for b in variant.bands if b.segment in (None, segment)] or variant.bands
+        return {b.rule for b in bands}
+
+    for rule in sorted({b.rule for b in variant.bands}):
+        cited_in = [seg for seg in segments if rule in relevant(seg)]
+        where = [q.in_("c.segment", cited_in)] if cited_in else []
+        if rule in relevant(None):  # a segment no band names
+            where.append(f"NOT ({q.in_('c.segment', segments)})")
+        if where:
+            fails.setdefault(rule, []).append(f"{none_fit} AND {s.flag(' OR '.join(where))}")
+    return fails, fits
+
+
+def deployment_select(q: Query, offer: OfferInput, on: dt.date) -> Select:
+    s = Select(q)
+    spec, params, program = offer.spec, offer.params, offer.program
+    deal_join(s)
+    nomination_join(s, offer)
+    e3_join(s, params["mws.e3_baseline_date"])
+    # nomination_findings
+    common_rules(s, offer, allowed_rule="MWS-ELIG-01", excluded_rule="MWS-ELIG-02", ecif_rule="MWS-ELIG-06")
+    limits: dict[str, int] = dict(program.file.prior_e3_limit)  # type: ignore[call-overload]
+    over = [f"(c.segment = {q.p(segment)} AND COALESCE(e3.quantity, 0) >= {int(n)})" for segment, n in limits.items()]
+    if over:
+        s.fail("MWS-ELIG-04", s.flag(" OR ".join(over)))
+    has = s.flag("d.customer_id IS NOT NULL")
+    s.fail("MWS-NOM-03", f"NOT {has}")
+
+    def deal_fail(rule: str, condition: str) -> None:
+        s.fail(rule, f"{has} AND {s.flag(condition)}")
+
+    # _deal_findings
+    start, end = params["mws.purchase_from"], params["mws.purchase_to"]
+    deal_fail("MWS-GEN-01", f"d.close_date < {q.day(start)} OR d.close_date > {q.day(end)}")
+    deal_fail("MWS-NOM-03", f"d.close_date > {q.day(on)}")
+    deal_fail("MWS-ELIG-03", "NOT d.upsell_attested")
+    deal_fail("MWS-ELIG-03", q.json_nonempty("d.policy_questions"))  # no operator's decision in a screening
+    deal_fail(
+        "MWS-NOM-02",
+        "n.customer_id IS NULL OR (d.closed_at IS NOT NULL AND n.nominated_at >= d.closed_at) "
+        f"OR (d.closed_at IS NULL AND {q.local_date('n.nominated_at')} >= d.close_date)",
+    )
+    if spec.requires_migration:
+        assert spec.migration_rule is not None
+        deal_fail(spec.migration_rule, f"NOT ({q.json_has_any('d.migration_sources', spec.requires_migration)})")
+    # every variant, then MWS-CAP-10: the highest cap of those that qualify
+    variants = []
+    for variant in spec.variants:
+        fails, fits = variant_fails(s, offer, variant, on)
+        name = f"cap_{len(variants)}"
+        ruled_out = " OR ".join(f"({c})" for conditions in fails.values() for c in conditions) or "FALSE"
+        caps_sql = [
+            f"CASE WHEN {fit} THEN {q.money(band_cap_value(b, params))} ELSE -1 END"
+            for fit, b in zip(fits, variant.bands, strict=True)
+        ]
+        s.caps[name] = f"CASE WHEN {has} AND NOT ({ruled_out}) THEN {q.greatest(caps_sql)} END"
+        variants.append((variant, fails, name))
+    kills = []
+    for variant in spec.variants:
+        if variant.ceiling_scope_param and params[variant.ceiling_scope_param] == "deal":
+            ceiling = max(b.deal_upto for b in variant.bands if b.deal_upto is not None)
+            kill = f"{has} AND {s.flag(f'd.value > {q.num(ceiling)}')}"
+            s.fail(variant.window_rule or variant.sku_rule, kill)
+            kills.append(kill)
+    qualifying = " OR ".join(f"{name} IS NOT NULL" for _, _, name in variants) or "FALSE"
+    if kills:
+        qualifying = f"({qualifying}) AND NOT ({' OR '.join(kills)})"
+    s.qualifying = f"COALESCE(({qualifying}), FALSE)"
+    for _, fails, _ in variants:
+        for rule, conditions in fails.items():
+            for condition in conditions:
+                s.fail(rule, f"{has} AND NOT qualifying AND ({condition})")
+    best = q.greatest([f"COALESCE({name}, -1)" for _, _, name in variants])
+    s.cap = f"CASE WHEN qualifying THEN {best} END"
+    choices = " ".join(f"WHEN COALESCE({name}, -1) = {best} THEN {q.rule(v.code)}" for v, _, name in variants)
+    s.variant = f"CASE WHEN NOT qualifying THEN NULL {choices} END"
+    return s
+
+
+BUILDERS = {"cso": cso_select, "deployment": deployment_select}
+
+
+def screening_sql(connection: BaseDatabaseWrapper, offers: list[OfferInput], on: dt.date) -> tuple[Query, str]:
+    """One SELECT per offer, UNION ALL: (customer_id, offer_id, rules, cap, variant) for every customer."""
+    q = Query(connection)
+    selects = [BUILDERS[o.program.rulebook](q, o, on).sql(o.offer_id) for o in offers]
+    return q, "\nUNION ALL\n".join(selects)
