@@ -172,9 +172,11 @@ def held_join(s: Select, offer: OfferInput) -> str:
     """How many vouchers of the offer's family the TPID holds against its limit (common.family_limit)."""
     s.q.cte(
         "held",
-        lambda: "SELECT customer_id, family, COUNT(*) AS n, "
-        f"SUM(CASE WHEN status = {s.q.p(EXPIRED)} THEN 1 ELSE 0 END) AS expired "
-        f"FROM vouchers_voucher WHERE holds_limit AND status <> {s.q.p(CANCELLED)} GROUP BY customer_id, family",
+        lambda: (
+            "SELECT customer_id, family, COUNT(*) AS n, "
+            f"SUM(CASE WHEN status = {s.q.p(EXPIRED)} THEN 1 ELSE 0 END) AS expired "
+            f"FROM vouchers_voucher WHERE holds_limit AND status <> {s.q.p(CANCELLED)} GROUP BY customer_id, family"
+        ),
     )
     s.joins.append(f"LEFT JOIN held h ON h.customer_id = c.id AND h.family = {s.q.p(offer.spec.family)}")
     counted = "COALESCE(h.n, 0)" if offer.params["tpid_limit_counts_expired"] else "COALESCE(h.n - h.expired, 0)"
@@ -240,9 +242,11 @@ def deal_join(s: Select) -> None:
     """The customer's most recently recorded deal (deal_latest_for_rules)."""
     s.q.cte(
         "latest_deal",
-        lambda: "SELECT customer_id, value, close_date, closed_at, workloads, migration_sources, upsell_attested, "
-        "policy_questions FROM (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY customer_id "
-        "ORDER BY recorded_at DESC, id DESC) AS rn FROM vouchers_deal d) ranked WHERE rn = 1",
+        lambda: (
+            "SELECT customer_id, value, close_date, closed_at, workloads, migration_sources, upsell_attested, "
+            "policy_questions FROM (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY customer_id "
+            "ORDER BY recorded_at DESC, id DESC) AS rn FROM vouchers_deal d) ranked WHERE rn = 1"
+        ),
     )
     s.joins.append("LEFT JOIN latest_deal d ON d.customer_id = c.id")
 
@@ -251,9 +255,11 @@ def nomination_join(s: Select, offer: OfferInput) -> None:
     """The customer's newest nomination for the offer, whatever its status (nomination_latest_for_rules)."""
     s.q.cte(
         "latest_nomination",
-        lambda: "SELECT customer_id, offer_id, nominated_at FROM (SELECT customer_id, offer_id, nominated_at, "
-        "ROW_NUMBER() OVER (PARTITION BY customer_id, offer_id ORDER BY nominated_at DESC, id DESC) AS rn "
-        "FROM vouchers_nomination) ranked WHERE rn = 1",
+        lambda: (
+            "SELECT customer_id, offer_id, nominated_at FROM (SELECT customer_id, offer_id, nominated_at, "
+            "ROW_NUMBER() OVER (PARTITION BY customer_id, offer_id ORDER BY nominated_at DESC, id DESC) AS rn "
+            "FROM vouchers_nomination) ranked WHERE rn = 1"
+        ),
     )
     s.joins.append(f"LEFT JOIN latest_nomination n ON n.customer_id = c.id AND n.offer_id = {int(offer.offer_id)}")
 
@@ -263,9 +269,11 @@ def e3_join(s: Select, baseline: dt.date) -> None:
     name = f"e3_{baseline:%Y%m%d}"
     s.q.cte(
         name,
-        lambda: "SELECT customer_id, quantity FROM (SELECT customer_id, quantity, ROW_NUMBER() OVER (PARTITION BY "
-        "customer_id ORDER BY as_of DESC, quantity DESC) AS rn FROM customers_priorlicence "
-        f"WHERE sku = {s.q.p(E3_SKU)} AND as_of <= {s.q.day(baseline)}) ranked WHERE rn = 1",
+        lambda: (
+            "SELECT customer_id, quantity FROM (SELECT customer_id, quantity, ROW_NUMBER() OVER (PARTITION BY "
+            "customer_id ORDER BY as_of DESC, quantity DESC) AS rn FROM customers_priorlicence "
+            f"WHERE sku = {s.q.p(E3_SKU)} AND as_of <= {s.q.day(baseline)}) ranked WHERE rn = 1"
+        ),
     )
     s.joins.append(f"LEFT JOIN {name} e3 ON e3.customer_id = c.id")
 
