@@ -371,7 +371,7 @@ def deployment_select(q: Query, offer: OfferInput, on: dt.date) -> Select:
     e3_join(s, params["mws.e3_baseline_date"])
     # nomination_findings
     common_rules(s, offer, allowed_rule="MWS-ELIG-01", excluded_rule="MWS-ELIG-02", ecif_rule="MWS-ELIG-06")
-    limits: dict[str, int] = dict(program.file.prior_e3_limit)  # type: ignore[call-overload]
+    limits: dict[str, int] = {str(k): v for k, v in program.file.prior_e3_limit.items()}
     over = [f"(c.segment = {q.p(segment)} AND COALESCE(e3.quantity, 0) >= {int(n)})" for segment, n in limits.items()]
     if over:
         s.fail("MWS-ELIG-04", s.flag(" OR ".join(over)))
@@ -396,7 +396,7 @@ def deployment_select(q: Query, offer: OfferInput, on: dt.date) -> Select:
         assert spec.migration_rule is not None
         deal_fail(spec.migration_rule, f"NOT ({q.json_has_any('d.migration_sources', spec.requires_migration)})")
     # every variant, then MWS-CAP-10: the highest cap of those that qualify
-    variants = []
+    variants: list[tuple[Variant, dict[str, list[str]], str]] = []
     for variant in spec.variants:
         fails, fits = variant_fails(s, offer, variant, on)
         name = f"cap_{len(variants)}"

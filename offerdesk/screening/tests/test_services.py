@@ -1,0 +1,155 @@
+"""Screening runs, what they store, nominating from a line, bad input, who may see them, and the command."""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from offerdesk.core.errors import InvalidInput, NotFound, PermissionDenied
+from offerdesk.customers.models import Customer
+from offerdesk.screening.models import Screening, ScreeningLine
+from offerdesk.screening.selectors import screening_get_for, screening_summary
+from offerdesk.screening.services import screening_line_nominate, screening_run
+from offerdesk.vouchers.models import Nomination
+from tests.factories import Cast, audit_events, cso_customer, cso_nominate, customer, deal, mws_nominate, on
+
+
+def line_of(screening: Screening, tpid: str, offer: str) -> ScreeningLine:
+    return screening.lines.get(customer__tpid=tpid, offer__code=offer)
+
+
+def test_candidates_get_their_cap_and_the_rest_their_rules(cast: Cast) -> None:
+    contoso = cso_customer(cast.operator)  # 2,000 seats, low usage: tier 1
+    cso_nominate(cast, customer=contoso, partner=cast.fabrikam, when="2023-09-01")
+    tailspin = customer(cast.operator, tpid="T-200", name="Tailspin")
+    mws_nominate(cast, customer=tailspin, when="2023-09-01")
+    deal(cast, customer=tailspin, closed="2023-09-15", value="500000.00")
+    with on("2023-09-20"):
+        screening = screening_run(actor=cast.operator, on="2023-09-20")
+
+    assert (screening.customers, screening.candidates) == (2, 2)
+    cso = line_of(screening, "T-100", "CSO")
+    assert (cso.eligible, cso.cap, cso.variant, cso.rules) == (True, Decimal("25000.00"), "CSO", "")
+    dep = line_of(screening, "T-200", "DEP")
+    assert (dep.eligible, dep.cap, dep.variant) == (True, Decimal("75000.00"), "DEP")
+    md = line_of(screening, "T-200", "MD")
+    assert (md.eligible, md.cap, md.rule_ids) == (False, None, ["MWS-ELIG-05", "MWS-NOM-02"])
+    assert line_of(screening, "T-200", "CSO").rule_ids == ["CSO-ELIG-03", "CSO-ELIG-04", "CSO-ELIG-05", "CSO-NOM-02"]
+    assert line_of(screening, "T-100", "DEP").rule_ids == ["MWS-NOM-03"]  # no purchase recorded
+    by_offer = {s.code: s for s in screening_summary(screening=screening)}
+    assert (by_offer["DEP"].candidates, by_offer["DEP"].total_cap) == (1, Decimal("75000.00"))
+    assert by_offer["CSO"].held_out_by == {"CSO-ELIG-03": 1, "CSO-ELIG-04": 1, "CSO-ELIG-05": 1, "CSO-NOM-02": 1}
+    [event] = audit_events("screening.run")
+    assert event.data["candidates"] == 2 and event.actor == cast.operator
+
+
+def test_one_offer_and_its_queries_do_not_grow_with_the_base(cast: Cast) -> None:
+    def queries(customers: int) -> int:
+        for i in range(Customer.objects.count(), customers):
+            Customer.objects.create(tpid=f"Q-{i}", name=f"Q {i}", sector="Commercial", segment="SMC-C", country="US")
+        with CaptureQueriesContext(connection) as captured, on("2024-05-10"):
+            screening = screening_run(actor=None, offers=["DEP", "Customer Success Offer"])
+        assert screening.offers == ["CSO", "DEP"] and screening.lines.count() == 2 * customers
+        return len(captured)
+
+    assert queries(1) == queries(40)  # set-based: no query per customer
+
+
+def test_a_line_is_nominated_from_once_through_the_nomination_service(cast: Cast) -> None:
+    customer(cast.operator, tpid="T-300", name="Litware")
+    with on("2023-09-01"):
+        screening = screening_run(actor=cast.seller)
+    line = line_of(screening, "T-300", "DEP")
+    assert line.rule_ids == ["MWS-NOM-03"]  # nominated before the purchase, it can qualify
+
+    with on("2023-09-02"):
+        with pytest.raises(PermissionDenied):
+            screening_line_nominate(actor=cast.pat, line_id=line.pk)
+        nomination = screening_line_nominate(actor=cast.seller, line_id=line.pk)
+        assert (nomination.customer.tpid, nomination.offer.code) == ("T-300", "DEP")
+        with pytest.raises(InvalidInput, match="already"):
+            screening_line_nominate(actor=cast.seller, line_id=line.pk)
+        with pytest.raises(NotFound):
+            screening_line_nominate(actor=cast.seller, line_id=line.pk + 10_000)
+    line.refresh_from_db()
+    assert line.nomination == nomination and Nomination.objects.count() == 1
+    assert [e.outcome for e in audit_events("screening.nominate")] == ["denied", "done", "refused", "refused"]
+
+
+def test_a_cso_line_needs_the_partner_the_nomination_maps(cast: Cast) -> None:
+    cso_customer(cast.operator)
+    with on("2023-09-01"):
+        line = line_of(screening_run(actor=None), "T-100", "CSO")
+        assert line.rule_ids == ["CSO-NOM-02"]
+        with pytest.raises(Exception, match="CSO-NOM-02"):
+            screening_line_nominate(actor=cast.seller, line_id=line.pk)
+        nomination = screening_line_nominate(actor=cast.seller, line_id=line.pk, partner=cast.fabrikam)
+    assert nomination.partner == cast.fabrikam and nomination.referral.partner == cast.fabrikam
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"on": "2024-02-30"}, "on: no such date"),
+        ({"on": 20240101}, "on: must be a date"),
+        ({"offers": ["DEP", "Gold Offer"]}, "offer[1]: must be one of"),
+    ],
+)
+def test_bad_input_is_refused_by_field_and_nothing_is_stored(cast: Cast, kwargs: dict, message: str) -> None:
+    with on("2024-01-10"), pytest.raises(InvalidInput, match=message.replace("[", r"\[")) as refused:
+        screening_run(actor=cast.operator, **kwargs)
+    assert refused.value.rules == ("OD-IN-01",)
+    assert not Screening.objects.exists() and not ScreeningLine.objects.exists()
+    assert [e.outcome for e in audit_events("screening.run")] == ["refused"]
+
+
+def test_only_microsoft_staff_screen_or_see_a_screening(cast: Cast) -> None:
+    with on("2024-01-10"):
+        with pytest.raises(PermissionDenied):
+            screening_run(actor=cast.pat)
+        screening = screening_run(actor=cast.operator)
+    assert screening_get_for(user=cast.seller, key=screening.pk) == screening
+    for outsider in (cast.pat, cast.fran, cast.reviewer):
+        with pytest.raises(NotFound):
+            screening_get_for(user=outsider, key=screening.pk)
+
+
+def test_the_command_prints_a_summary_lines_and_refusals(cast: Cast) -> None:
+    cso_nominate(cast, customer=cso_customer(cast.operator), partner=cast.fabrikam, when="2023-09-01")
+    out = io.StringIO()
+    with on("2023-09-05"):
+        call_command("screen", "--on", "2023-09-05", "--json", stdout=out, stderr=io.StringIO())
+    summary = json.loads(out.getvalue())
+    assert summary["ok"] and summary["customers"] == 1 and summary["offers"]["CSO"]["candidates"] == 1
+    assert summary["offers"]["DEP"]["held_out_by"] == {"MWS-NOM-03": 1}
+
+    out = io.StringIO()
+    with on("2023-09-05"):
+        call_command("screen", "--offer", "CSO", "--format", "csv", stdout=out, stderr=io.StringIO())
+    assert out.getvalue().splitlines() == [
+        "tpid,customer,offer,eligible,cap,variant,rules",
+        "T-100,Contoso,CSO,True,25000.00,CSO,",
+    ]
+    out = io.StringIO()
+    with on("2023-09-05"):
+        call_command("screen", "--offer", "DEP", "--format", "json", stdout=out, stderr=io.StringIO())
+    assert json.loads(out.getvalue()) == [
+        {"tpid": "T-100", "customer": "Contoso", "offer": "DEP", "eligible": False, "cap": "", "variant": "",
+         "rules": "MWS-NOM-03"}
+    ]  # fmt: skip
+    out = io.StringIO()
+    with on("2023-09-05"):
+        call_command("screen", stdout=out, stderr=io.StringIO())
+    assert "T-100" in out.getvalue() and "25,000.00" in out.getvalue()
+
+    with pytest.raises(CommandError, match=r"on: no such date") as refused:
+        call_command("screen", "--on", "2023-02-29", stdout=io.StringIO(), stderr=io.StringIO())
+    assert refused.value.returncode == 1
+    assert Screening.objects.count() == 4
