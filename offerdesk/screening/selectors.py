@@ -11,7 +11,7 @@ from django.db.models import Count, QuerySet, Sum
 from offerdesk.accounts.access import access_get, access_scoped, access_screening_scope
 from offerdesk.accounts.models import User
 
-from .models import Screening, ScreeningLine
+from .models import Screening, ScreeningLine, rule_ids
 
 
 def screening_list(*, user: User) -> QuerySet[Screening]:
@@ -28,7 +28,7 @@ def screening_lines(
     *, screening: Screening, offer_code: str | None = None, eligible: bool | None = None
 ) -> QuerySet[ScreeningLine]:
     """A screening's lines with their customer and offer, by offer then TPID."""
-    qs = screening.lines.select_related("customer", "offer").order_by("offer__code", "customer__tpid")
+    qs = screening.lines.select_related("screening", "customer", "offer").order_by("offer__code", "customer__tpid")
     if offer_code is not None:
         qs = qs.filter(offer__code=offer_code)
     if eligible is not None:
@@ -50,15 +50,16 @@ def screening_summary(*, screening: Screening) -> list[OfferSummary]:
     (grouped in the database by the line's set of rules, so a million lines are a few rows here)."""
     summaries: dict[str, OfferSummary] = {code: OfferSummary(code) for code in screening.offers}
     rows = (
-        screening.lines.values("offer__code", "rules")
+        screening.lines.values("offer__code", "failing")
         .annotate(n=Count("id"), total=Sum("cap"))
-        .order_by("offer__code", "rules")
+        .order_by("offer__code", "failing")
     )
     for row in rows:
-        summary = summaries.setdefault(row["offer__code"], OfferSummary(row["offer__code"]))
+        code = row["offer__code"]
+        summary = summaries.setdefault(code, OfferSummary(code))
         summary.customers += row["n"]
-        if row["rules"]:
-            for rule in row["rules"].split():
+        if row["failing"]:
+            for rule in rule_ids(screening.rule_order[code], row["failing"]):
                 summary.held_out_by[rule] += row["n"]
         else:
             summary.candidates += row["n"]

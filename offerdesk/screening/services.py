@@ -49,24 +49,25 @@ def screening_run(*, actor: User | None, on: dt.date | str | None = None, offers
     for offer in chosen:
         program, spec = offer_spec(offer=offer)
         inputs.append(OfferInput(offer.pk, program, spec, params_for(program_code=program.code, on=day)))
-    q, select = screening_sql(connection, inputs, day)
+    q, select, orders = screening_sql(connection, inputs, day)
     table = ScreeningLine._meta.db_table
     sql = (
         f"{q.with_clause()}\nINSERT INTO {table} "
-        "(screening_id, customer_id, offer_id, eligible, cap, variant, rules) "
-        f"SELECT {int(screening.pk)}, customer_id, offer_id, rules = '', cap, COALESCE(variant, ''), rules "
+        "(screening_id, customer_id, offer_id, eligible, cap, variant, failing) "
+        f"SELECT {int(screening.pk)}, customer_id, offer_id, failing = 0, cap, COALESCE(variant, ''), failing "
         f"FROM ({select}) lines"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, q.params)
-        cursor.execute(
-            f"SELECT COUNT(DISTINCT customer_id), SUM(CASE WHEN eligible THEN 1 ELSE 0 END) FROM {table} "
-            "WHERE screening_id = %s",
-            [screening.pk],
-        )
-        customers, candidates = cursor.fetchone()
-    screening.customers, screening.candidates = customers or 0, candidates or 0
-    screening.save(update_fields=["customers", "candidates"])
+        lines = cursor.rowcount  # SQLite's driver does not count a statement that starts WITH
+    if lines < 0:
+        lines = ScreeningLine.objects.filter(screening=screening).count()
+    customers = lines // len(chosen) if chosen else 0  # one line per customer and offer
+    candidates = ScreeningLine.objects.filter(screening=screening, eligible=True).count()
+    codes = {o.pk: o.code for o in chosen}
+    screening.customers, screening.candidates = customers, candidates
+    screening.rule_order = {codes[offer_id]: order for offer_id, order in orders.items()}
+    screening.save(update_fields=["customers", "candidates", "rule_order"])
     audit_record(
         actor=actor,
         action="screening.run",

@@ -33,6 +33,7 @@ from offerdesk.catalogue.schema import Offer as OfferSpec
 from offerdesk.core.money import quantize
 
 RULE_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
+MAX_RULES = 62  # bits of a BIGINT mask, sign aside
 E3_SKU = "Microsoft 365 E3"  # the licence MWS-ELIG-04 counts (deployment.elig_04)
 APPROVED_FRP = "approved"  # partners.choices.FrpStatus.APPROVED
 ACTIVE_NOMINATION = "active"  # vouchers.choices.NominationStatus.ACTIVE
@@ -56,7 +57,8 @@ class Query:
         self.connection = connection
         self.postgres = connection.vendor == "postgresql"
         self.params: dict[str, Any] = {}
-        self.ctes: dict[str, str] = {}
+        self.ctes: dict[str, Callable[[], str]] = {}
+        self.deal_tests: dict[tuple[str, tuple[str, ...]], str] = {}
 
     # -- values
     def p(self, value: Any) -> str:
@@ -115,13 +117,20 @@ class Query:
         return " OFFSET 0" if self.postgres else ""
 
     def cte(self, name: str, build: Callable[[], str]) -> str:
-        """A common table expression shared by the offers' SELECTs, built once."""
-        if name not in self.ctes:
-            self.ctes[name] = build()
+        """A common table expression shared by the offers' SELECTs, built once, when the query is complete."""
+        self.ctes.setdefault(name, build)
         return name
 
     def with_clause(self) -> str:
-        return "WITH " + ",\n".join(f"{name} AS ({sql})" for name, sql in self.ctes.items()) if self.ctes else ""
+        return "WITH " + ",\n".join(f"{name} AS ({build()})" for name, build in self.ctes.items()) if self.ctes else ""
+
+    def deal_has_any(self, column: str, values: Any) -> str:
+        """Whether the latest deal's JSON list `column` holds one of `values`: computed once per deal in the
+        latest_deal CTE, however many offers and variants ask."""
+        key = (column, tuple(values))
+        if key not in self.deal_tests:
+            self.deal_tests[key] = f"has_{len(self.deal_tests)}"
+        return f"d.{self.deal_tests[key]}"
 
 
 @dataclass
@@ -147,18 +156,24 @@ class Select:
         self.q.rule(rule)
         self.fails[rule].append(condition)
 
+    @property
+    def rule_order(self) -> list[str]:
+        """The failing rules' bit order in the line's `failing` mask: the rule IDs in ID order."""
+        return sorted(self.fails)
+
     def sql(self, offer_id: int) -> str:
         q = self.q
+        assert len(self.fails) <= MAX_RULES, "a line's mask holds at most 62 rules"
         facts = ", ".join(["c.id AS customer_id", *(f"{sql} AS {name}" for name, sql in self.flags.items())])
         caps = ", ".join(["x.*", *(f"{sql} AS {name}" for name, sql in self.caps.items())])
-        text = " || ".join(
-            f"CASE WHEN {' OR '.join(f'({c})' for c in conditions)} THEN '{rule} ' ELSE '' END"
-            for rule, conditions in sorted(self.fails.items())
+        mask = " + ".join(
+            f"CASE WHEN {' OR '.join(f'({c})' for c in self.fails[rule])} THEN {1 << bit} ELSE 0 END"
+            for bit, rule in enumerate(self.rule_order)
         )
         return (
-            f"SELECT customer_id, {int(offer_id)} AS offer_id, rules, "
-            f"CASE WHEN rules = '' THEN cap END AS cap, CASE WHEN rules = '' THEN variant ELSE '' END AS variant "
-            f"FROM (SELECT customer_id, TRIM({text or "''"}) AS rules, {self.cap} AS cap, {self.variant} AS variant "
+            f"SELECT customer_id, {int(offer_id)} AS offer_id, failing, "
+            f"CASE WHEN failing = 0 THEN cap END AS cap, CASE WHEN failing = 0 THEN variant END AS variant "
+            f"FROM (SELECT customer_id, {mask or '0'} AS failing, {self.cap} AS cap, {self.variant} AS variant "
             f"FROM (SELECT y.*, {self.qualifying} AS qualifying "
             f"FROM (SELECT {caps} FROM (SELECT {facts} FROM customers_customer c "
             f"{' '.join(self.joins)}{q.fence()}) x{q.fence()}) y{q.fence()}) w{q.fence()}) z"
@@ -243,8 +258,12 @@ def deal_join(s: Select) -> None:
     s.q.cte(
         "latest_deal",
         lambda: (
-            "SELECT customer_id, value, close_date, closed_at, workloads, migration_sources, upsell_attested, "
-            "policy_questions FROM (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY customer_id "
+            "SELECT customer_id, value, close_date, closed_at, upsell_attested, "
+            f"{s.q.json_nonempty('policy_questions')} AS has_questions"
+            + "".join(
+                f", {s.q.json_has_any(column, values)} AS {name}" for (column, values), name in s.q.deal_tests.items()
+            )
+            + " FROM (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY customer_id "
             "ORDER BY recorded_at DESC, id DESC) AS rn FROM vouchers_deal d) ranked WHERE rn = 1"
         ),
     )
@@ -304,16 +323,16 @@ def sku_fails(s: Select, offer: OfferInput, variant: Variant) -> dict[str, list[
     assert skus is not None
     if variant.skus != "core":
         wanted = skus.e1plus if variant.skus == "e1plus" else skus.copilot
-        return {variant.sku_rule: [s.flag(f"NOT ({q.json_has_any('d.workloads', wanted)})")]}
+        return {variant.sku_rule: [s.flag(f"NOT ({q.deal_has_any('workloads', wanted)})")]}
     attached = [
-        f"({q.json_has_any('d.workloads', [w])} AND {q.json_has_any('d.workloads', hosts)})"
+        f"({q.deal_has_any('workloads', [w])} AND {q.deal_has_any('workloads', hosts)})"
         for w, hosts in skus.attached.items()
     ]
-    qualifies = " OR ".join([q.json_has_any("d.workloads", skus.core), *attached])
+    qualifies = " OR ".join([q.deal_has_any("workloads", skus.core), *attached])
     missing = s.flag(f"NOT ({qualifies})")
     fails = {variant.sku_rule: [missing]}
     if skus.attached:
-        unattached = s.flag(q.json_has_any("d.workloads", list(skus.attached)))
+        unattached = s.flag(q.deal_has_any("workloads", list(skus.attached)))
         fails.setdefault("MWS-SKU-02", []).append(f"{missing} AND {unattached}")
     return fails
 
@@ -386,7 +405,7 @@ def deployment_select(q: Query, offer: OfferInput, on: dt.date) -> Select:
     deal_fail("MWS-GEN-01", f"d.close_date < {q.day(start)} OR d.close_date > {q.day(end)}")
     deal_fail("MWS-NOM-03", f"d.close_date > {q.day(on)}")
     deal_fail("MWS-ELIG-03", "NOT d.upsell_attested")
-    deal_fail("MWS-ELIG-03", q.json_nonempty("d.policy_questions"))  # no operator's decision in a screening
+    deal_fail("MWS-ELIG-03", "d.has_questions")  # no operator's decision in a screening
     deal_fail(
         "MWS-NOM-02",
         "n.customer_id IS NULL OR (d.closed_at IS NOT NULL AND n.nominated_at >= d.closed_at) "
@@ -394,7 +413,7 @@ def deployment_select(q: Query, offer: OfferInput, on: dt.date) -> Select:
     )
     if spec.requires_migration:
         assert spec.migration_rule is not None
-        deal_fail(spec.migration_rule, f"NOT ({q.json_has_any('d.migration_sources', spec.requires_migration)})")
+        deal_fail(spec.migration_rule, f"NOT ({q.deal_has_any('migration_sources', spec.requires_migration)})")
     # every variant, then MWS-CAP-10: the highest cap of those that qualify
     variants: list[tuple[Variant, dict[str, list[str]], str]] = []
     for variant in spec.variants:
@@ -432,8 +451,12 @@ def deployment_select(q: Query, offer: OfferInput, on: dt.date) -> Select:
 BUILDERS = {"cso": cso_select, "deployment": deployment_select}
 
 
-def screening_sql(connection: BaseDatabaseWrapper, offers: list[OfferInput], on: dt.date) -> tuple[Query, str]:
-    """One SELECT per offer, UNION ALL: (customer_id, offer_id, rules, cap, variant) for every customer."""
+def screening_sql(
+    connection: BaseDatabaseWrapper, offers: list[OfferInput], on: dt.date
+) -> tuple[Query, str, dict[int, list[str]]]:
+    """One SELECT per offer, UNION ALL: (customer_id, offer_id, failing, cap, variant) for every customer, and
+    each offer's rule IDs in the order of the bits of `failing`."""
     q = Query(connection)
-    selects = [BUILDERS[o.program.rulebook](q, o, on).sql(o.offer_id) for o in offers]
-    return q, "\nUNION ALL\n".join(selects)
+    selects = {o.offer_id: BUILDERS[o.program.rulebook](q, o, on) for o in offers}
+    sql = "\nUNION ALL\n".join(select.sql(offer_id) for offer_id, select in selects.items())
+    return q, sql, {offer_id: select.rule_order for offer_id, select in selects.items()}

@@ -267,7 +267,7 @@ def test_the_screening_is_the_quote_for_every_customer_and_offer() -> None:
             screening = screening_run(actor=None, on=spec["on"])
             lines = {
                 (line.customer.tpid, line.offer.name): line
-                for line in screening.lines.select_related("customer", "offer")
+                for line in screening.lines.select_related("screening", "customer", "offer")
             }
             assert len(lines) == len(spec["customers"]) * Offer.objects.count()
             for customer in Customer.objects.all():

@@ -36,7 +36,7 @@ def test_candidates_get_their_cap_and_the_rest_their_rules(cast: Cast) -> None:
 
     assert (screening.customers, screening.candidates) == (2, 2)
     cso = line_of(screening, "T-100", "CSO")
-    assert (cso.eligible, cso.cap, cso.variant, cso.rules) == (True, Decimal("25000.00"), "CSO", "")
+    assert (cso.eligible, cso.cap, cso.variant, cso.rule_ids) == (True, Decimal("25000.00"), "CSO", [])
     dep = line_of(screening, "T-200", "DEP")
     assert (dep.eligible, dep.cap, dep.variant) == (True, Decimal("75000.00"), "DEP")
     md = line_of(screening, "T-200", "MD")

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from offerdesk.core.errors import DomainError
-from offerdesk.screening.models import Screening
+from offerdesk.screening.models import Screening, rule_ids
 from offerdesk.screening.selectors import OfferSummary, screening_lines, screening_summary
 from offerdesk.screening.services import screening_run
 
@@ -90,10 +90,13 @@ class Command(BaseCommand):
 
 def rows(screening: Screening) -> Iterator[tuple[Any, ...]]:
     lines = screening_lines(screening=screening).values_list(
-        "customer__tpid", "customer__name", "offer__code", "eligible", "cap", "variant", "rules"
+        "customer__tpid", "customer__name", "offer__code", "eligible", "cap", "variant", "failing"
     )
-    for tpid, name, offer, eligible, cap, variant, rules in lines.iterator(chunk_size=10_000):
-        yield tpid, name, offer, eligible, f"{cap:.2f}" if cap is not None else "", variant, rules
+    names: dict[tuple[str, int], str] = {}
+    for tpid, name, offer, eligible, cap, variant, failing in lines.iterator(chunk_size=10_000):
+        if (offer, failing) not in names:
+            names[offer, failing] = " ".join(rule_ids(screening.rule_order[offer], failing))
+        yield tpid, name, offer, eligible, f"{cap:.2f}" if cap is not None else "", variant, names[offer, failing]
 
 
 def summary_document(screening: Screening, summary: list[OfferSummary]) -> dict[str, Any]:
