@@ -183,8 +183,6 @@ WITH seats AS (SELECT customer_id, SUM(paid) AS paid FROM customers_seatlicence
 low AS (SELECT customer_id, COUNT(*) AS n FROM customers_workloadusage
         WHERE workload IN ('Exchange Online', 'SharePoint Online', 'Teams', 'Microsoft 365 Apps') AND mau < 0.60
         GROUP BY customer_id),
-held AS (SELECT customer_id, family FROM vouchers_voucher WHERE holds_limit AND status <> 'cancelled'
-         GROUP BY customer_id, family),
 deal AS (SELECT DISTINCT ON (customer_id) * FROM vouchers_deal ORDER BY customer_id, recorded_at DESC, id DESC),
 nom AS (SELECT DISTINCT ON (customer_id, offer_id) customer_id, offer_id, nominated_at FROM vouchers_nomination
         ORDER BY customer_id, offer_id, nominated_at DESC, id DESC),
@@ -198,7 +196,8 @@ cso AS (
   LEFT JOIN vouchers_referral r ON r.nomination_id = n.id
   WHERE c.sector IN ('Commercial', 'Public Sector', 'Government', 'US Federal', 'CSP') AND NOT c.ecif_funded
     AND s.paid >= 500 AND l.n >= 2 AND (r.respond_by IS NULL OR r.respond_by >= DATE '2024-05-10')
-    AND NOT EXISTS (SELECT 1 FROM held h WHERE h.customer_id = c.id AND h.family = 'CSO')),
+    AND NOT EXISTS (SELECT 1 FROM vouchers_voucher v WHERE v.customer_id = c.id AND v.family = 'CSO'
+                    AND v.holds_limit AND v.status <> 'cancelled')),
 fy24 AS (
   SELECT c.id, c.segment, c.country, o.code, d.value, d.close_date, d.workloads,
          jsonb_exists_any(d.workloads, ARRAY['Microsoft 365 E3', 'Microsoft 365 E5', 'Compliance', 'Teams Phone'])
@@ -211,8 +210,8 @@ fy24 AS (
   LEFT JOIN e3 ON e3.customer_id = c.id
   WHERE c.sector IN ('Commercial', 'Public Sector', 'Government', 'Education') AND NOT c.ecif_funded
     AND COALESCE(e3.quantity, 0) < CASE c.segment WHEN 'Enterprise' THEN 1000 ELSE 300 END
-    AND NOT EXISTS (SELECT 1 FROM held h WHERE h.customer_id = c.id
-                    AND h.family = CASE o.code WHEN 'COP' THEN 'COPILOT' ELSE 'MWSDO' END)
+    AND NOT EXISTS (SELECT 1 FROM vouchers_voucher v WHERE v.customer_id = c.id AND v.holds_limit
+                    AND v.status <> 'cancelled' AND v.family = CASE o.code WHEN 'COP' THEN 'COPILOT' ELSE 'MWSDO' END)
     AND d.close_date BETWEEN DATE '2023-07-01' AND DATE '2024-06-30' AND d.close_date <= DATE '2024-05-10'
     AND d.upsell_attested AND jsonb_array_length(d.policy_questions) = 0
     AND (CASE WHEN d.closed_at IS NULL THEN (n.nominated_at AT TIME ZONE %(tz)s)::date < d.close_date

@@ -113,6 +113,16 @@ class Query:
         assert len(pieces) == len(params) + 1
         return "".join(piece + (self.p(params[i]) if i < len(params) else "") for i, piece in enumerate(pieces))
 
+    def newest(self, *, columns: str, table: str, where: str, per: str, order: str) -> str:
+        """The newest row per `per` by `order`: DISTINCT ON on PostgreSQL (which also estimates it well), else
+        ROW_NUMBER(); ties broken the way the selectors break them."""
+        if self.postgres:
+            return f"SELECT DISTINCT ON ({per}) {columns} FROM {table} WHERE {where} ORDER BY {per}, {order}"
+        return (
+            f"SELECT {columns} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY {per} ORDER BY {order}) AS rn "
+            f"FROM {table} WHERE {where}) ranked WHERE rn = 1"
+        )
+
     def fence(self) -> str:
         return " OFFSET 0" if self.postgres else ""
 
@@ -257,14 +267,16 @@ def deal_join(s: Select) -> None:
     """The customer's most recently recorded deal (deal_latest_for_rules)."""
     s.q.cte(
         "latest_deal",
-        lambda: (
-            "SELECT customer_id, value, close_date, closed_at, upsell_attested, "
+        lambda: s.q.newest(
+            columns="customer_id, value, close_date, closed_at, upsell_attested, "
             f"{s.q.json_nonempty('policy_questions')} AS has_questions"
             + "".join(
                 f", {s.q.json_has_any(column, values)} AS {name}" for (column, values), name in s.q.deal_tests.items()
-            )
-            + " FROM (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY customer_id "
-            "ORDER BY recorded_at DESC, id DESC) AS rn FROM vouchers_deal d) ranked WHERE rn = 1"
+            ),
+            table="vouchers_deal",
+            where="TRUE",
+            per="customer_id",
+            order="recorded_at DESC, id DESC",
         ),
     )
     s.joins.append("LEFT JOIN latest_deal d ON d.customer_id = c.id")
@@ -274,10 +286,12 @@ def nomination_join(s: Select, offer: OfferInput) -> None:
     """The customer's newest nomination for the offer, whatever its status (nomination_latest_for_rules)."""
     s.q.cte(
         "latest_nomination",
-        lambda: (
-            "SELECT customer_id, offer_id, nominated_at FROM (SELECT customer_id, offer_id, nominated_at, "
-            "ROW_NUMBER() OVER (PARTITION BY customer_id, offer_id ORDER BY nominated_at DESC, id DESC) AS rn "
-            "FROM vouchers_nomination) ranked WHERE rn = 1"
+        lambda: s.q.newest(
+            columns="customer_id, offer_id, nominated_at",
+            table="vouchers_nomination",
+            where="TRUE",
+            per="customer_id, offer_id",
+            order="nominated_at DESC, id DESC",
         ),
     )
     s.joins.append(f"LEFT JOIN latest_nomination n ON n.customer_id = c.id AND n.offer_id = {int(offer.offer_id)}")
@@ -288,10 +302,12 @@ def e3_join(s: Select, baseline: dt.date) -> None:
     name = f"e3_{baseline:%Y%m%d}"
     s.q.cte(
         name,
-        lambda: (
-            "SELECT customer_id, quantity FROM (SELECT customer_id, quantity, ROW_NUMBER() OVER (PARTITION BY "
-            "customer_id ORDER BY as_of DESC, quantity DESC) AS rn FROM customers_priorlicence "
-            f"WHERE sku = {s.q.p(E3_SKU)} AND as_of <= {s.q.day(baseline)}) ranked WHERE rn = 1"
+        lambda: s.q.newest(
+            columns="customer_id, quantity",
+            table="customers_priorlicence",
+            where=f"sku = {s.q.p(E3_SKU)} AND as_of <= {s.q.day(baseline)}",
+            per="customer_id",
+            order="as_of DESC, quantity DESC",
         ),
     )
     s.joins.append(f"LEFT JOIN {name} e3 ON e3.customer_id = c.id")
