@@ -319,6 +319,12 @@ TABLE: dict[str, Entry] = {
         },
     ),
     "daily_run": Entry(None, nothing, {"on": raw(None, "2023-10-31", dt.date(2023, 11, 1), "2023-11-02")}),
+    "screening_run": Entry(
+        operator,
+        nothing,
+        {"on": raw(None, "2023-10-31", dt.date(2023, 11, 1)), "offers": raw(None, ["DEP"], ("CSO", "MD"), [])},
+    ),
+    "screening_line_nominate": Entry(seller, lambda w: {"partner": None}, {"line_id": raw(1, "1")}),
     "parameter_set": Entry(
         operator,
         nothing,

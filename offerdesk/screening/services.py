@@ -24,13 +24,12 @@ from .sql import OfferInput, screening_sql
 
 
 def screening_offers(raw: Any) -> list[Offer]:
-    """The offers to screen: every offer of the catalogue, or those named (by code or name)."""
+    """The offers to screen: every offer of the catalogue, or those of a list of codes or names."""
     offers = list(Offer.objects.select_related("program").order_by("program__code", "code"))
-    if raw in (None, "", [], ()):
+    if raw is None or (isinstance(raw, list | tuple) and not raw):
         return offers
-    names = [raw] if isinstance(raw, str) else list(raw)
     known = {o.code: o for o in offers} | {o.name: o for o in offers}
-    wanted = parsing.parse_choices(names, field="offer", choices=sorted(known))
+    wanted = parsing.parse_choices(raw, field="offer", choices=sorted(known))
     picked = {known[name].pk for name in wanted}
     return [o for o in offers if o.pk in picked]
 
