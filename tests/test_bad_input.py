@@ -503,6 +503,7 @@ BAD_COMMAND_LINES: dict[str, list[tuple[str, ...]]] = {
         ("kittens", str(IMPORT_SAMPLE), "--user", "omar"),
         ("customers", str(IMPORT_SAMPLE), "--user", "omar", "--engine", "magic"),
     ],
+    "screen": [("--on", "2024-13-01"), ("--offer", "Gold Offer"), ("--format", "xml"), ("--json", "--on", "soon")],
 }
 
 

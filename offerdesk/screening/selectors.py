@@ -16,7 +16,7 @@ from .models import Screening, ScreeningLine, rule_ids
 
 def screening_list(*, user: User) -> QuerySet[Screening]:
     """The screenings the user may see, newest first."""
-    return access_scoped(Screening.objects.all(), access_screening_scope(user))
+    return access_scoped(Screening.objects.select_related("created_by"), access_screening_scope(user))
 
 
 def screening_get_for(*, user: User, key: int) -> Screening:

@@ -26,6 +26,7 @@ from offerdesk.payouts.models import Payment
 from offerdesk.payouts.selectors import partner_owed
 from offerdesk.reviews.models import Decision
 from offerdesk.reviews.services import review_verify_seats
+from offerdesk.screening.services import screening_run
 from offerdesk.vouchers.models import Deal, Referral, Voucher
 from tests.factories import Cast, approve, approved_sow, cso_poe, customer, customer_user, deal, on
 
@@ -152,6 +153,14 @@ ENTITIES = {
             lambda w: OutboxMessage.objects.filter(kind=NoticeKind.REQUEST_APPROVED).latest("id"),
             # addressed to Fabrikam's primary contact (pat) with its FPM in copy; paula is not on it
             frozenset({*STAFF, "owner", "fpm_of_owner"}),
+        ),
+        Entity(
+            "screening",
+            "screening",
+            lambda w: screening_run(actor=w["cast"].operator, on="2024-01-15"),
+            # the whole customer base against the rules: Microsoft's operators and sellers only
+            frozenset({"seller", "operator", "superuser"}),
+            touch=lambda s: s.created_by,
         ),
     )
 }
