@@ -34,7 +34,7 @@ class Screening(models.Model):
 class ScreeningLine(models.Model):
     """One customer under one offer: a candidate with its cap and variant, or the rule IDs that keep it out.
 
-    Written by one INSERT … SELECT per screening (ADR 13): no foreign key is checked by the database (the lines are
+    Written by one INSERT … SELECT per screening (ADR 15): no foreign key is checked by the database (the lines are
     written in the transaction that creates their screening, from the customer and offer tables themselves), and
     only the candidates are indexed, so a million customers' lines cost little more than their writing. The lines
     are never edited but for the nomination made from them."""

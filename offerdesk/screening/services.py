@@ -39,7 +39,7 @@ def screening_offers(raw: Any) -> list[Offer]:
 def screening_run(*, actor: User | None, on: dt.date | str | None = None, offers: Any = None) -> Screening:
     """Evaluate every customer against the offers as if a voucher were issued on `on` (default today), in one
     INSERT … SELECT: candidates with their highest voucher value and variant, the rest with the rule IDs that keep
-    them out — line for line what `offers_quote` says of each customer (ADR 13)."""
+    them out — line for line what `offers_quote` says of each customer (ADR 15)."""
     access_require_role(actor, MICROSOFT_ROLES, action="screen the customer base")
     day = dates.today() if on is None else parsing.parse_date(on, field="on")
     chosen = screening_offers(offers)
