@@ -1,18 +1,21 @@
-"""`offerdesk demo`: load the demo data set (once) and print the demo logins."""
+"""`offerdesk demo [--json]`: load the demo data set (once) and print the demo logins."""
 
 import logging
+from dataclasses import asdict
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from offerdesk.core.cli import OfferDeskCommand
 from offerdesk.demo.data import ADMIN_URL, DEMO_END
 from offerdesk.demo.services import DemoNotAllowed, DemoStepRefused, demo_counts, demo_load, demo_logins
 
 
-class Command(BaseCommand):
+class Command(OfferDeskCommand):
     help = "Load a realistic FY24 history through the services (safe to run twice) and print the demo logins."
+    supports_json = True
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def run(self, **options: Any) -> dict[str, Any]:
         tasks_log = logging.getLogger("django.tasks")
         level = tasks_log.level
         tasks_log.setLevel(logging.WARNING)  # a started/finished line per e-mail delivery drowns the table
@@ -25,14 +28,19 @@ class Command(BaseCommand):
         counts = demo_counts()
         vouchers = ", ".join(f"{status} {n}" for status, n in counts.items() if status != "payments")
         if loaded:
-            self.stdout.write(self.style.SUCCESS(f"Demo data loaded: a history replayed up to {DEMO_END}."))
+            self.say(f"Demo data loaded: a history replayed up to {DEMO_END}.", self.style.SUCCESS)
         else:
-            self.stdout.write("Demo data already loaded: nothing changed.")
-        self.stdout.write(f"Vouchers: {vouchers}; payments scheduled: {counts['payments']}.\n")
+            self.say("Demo data already loaded: nothing changed.")
+        self.say(f"Vouchers: {vouchers}; payments scheduled: {counts['payments']}.\n")
         logins = demo_logins()
         width = max(len(login.username) for login in logins)
-        self.stdout.write(f"{'username':<{width}}  password  {'role':<10}  scope")
+        self.say(f"{'username':<{width}}  password  {'role':<10}  scope")
         for login in logins:
-            row = f"{login.username:<{width}}  {login.password:<8}  {login.role:<10}  {login.scope}"
-            self.stdout.write(row.rstrip())
-        self.stdout.write(f"\nAdmin: {ADMIN_URL}")
+            self.say(f"{login.username:<{width}}  {login.password:<8}  {login.role:<10}  {login.scope}".rstrip())
+        self.say(f"\nAdmin: {ADMIN_URL}")
+        return {
+            "loaded": loaded,
+            "counts": counts,
+            "logins": [asdict(login) for login in logins],
+            "admin_url": ADMIN_URL,
+        }

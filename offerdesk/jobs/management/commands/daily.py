@@ -1,22 +1,21 @@
-"""`offerdesk daily [--date YYYY-MM-DD]`: the day's scheduled work."""
+"""`offerdesk daily [--date YYYY-MM-DD] [--json]`: the day's scheduled work."""
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from offerdesk.core.errors import DomainError
+from offerdesk.core.cli import OfferDeskCommand
 from offerdesk.jobs.services import daily_run
 
 
-class Command(BaseCommand):
+class Command(OfferDeskCommand):
     help = "Expire vouchers, lapse referrals, send reminders and deliver the outbox (safe to run twice)."
+    supports_json = True
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_options(self, parser: CommandParser) -> None:
         parser.add_argument("--date", help="The day to run for, YYYY-MM-DD, today or earlier (default: today).")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            summary = daily_run(on=options["date"])  # the service reads the raw text: one parser, one audit
-        except DomainError as exc:
-            raise CommandError(exc.message) from exc
-        self.stdout.write(", ".join(f"{k}: {v}" for k, v in summary.items()))
+    def run(self, **options: Any) -> dict[str, Any]:
+        summary = daily_run(on=options["date"])  # the service reads the raw text: one parser, one audit
+        self.say(", ".join(f"{k}: {v}" for k, v in summary.items()))
+        return summary
