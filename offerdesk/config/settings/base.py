@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -150,6 +151,17 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Workers and the schedule (`offerdesk worker`, `offerdesk schedule`; ADR 13). Times in seconds.
+OFFERDESK_WORKER_INTERVAL = float(os.environ.get("OFFERDESK_WORKER_INTERVAL", "1"))  # idle poll
+OFFERDESK_WORKER_HEARTBEAT = float(os.environ.get("OFFERDESK_WORKER_HEARTBEAT", "10"))
+# A running task whose worker has not beaten for this long is taken up again by another worker.
+OFFERDESK_WORKER_DEAD_AFTER = float(os.environ.get("OFFERDESK_WORKER_DEAD_AFTER", "60"))
+OFFERDESK_TASK_MAX_ATTEMPTS = int(os.environ.get("OFFERDESK_TASK_MAX_ATTEMPTS", "3"))  # workers that died on it
+OFFERDESK_TASK_RESULTS_KEEP_DAYS = int(os.environ.get("OFFERDESK_TASK_RESULTS_KEEP_DAYS", "14"))
+OFFERDESK_DAILY_AT = dt.time.fromisoformat(os.environ.get("OFFERDESK_DAILY_AT", "01:00"))  # program time zone
+OFFERDESK_SCHEDULE_INTERVAL = float(os.environ.get("OFFERDESK_SCHEDULE_INTERVAL", "30"))
+OFFERDESK_SCHEDULE_CATCH_UP_DAYS = int(os.environ.get("OFFERDESK_SCHEDULE_CATCH_UP_DAYS", "31"))
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,21 @@
+"""The scheduled jobs as tasks (django.tasks): what the schedule enqueues and `offerdesk worker` runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.tasks import task
+
+from .services import daily_run, task_results_prune
+
+
+@task()
+def daily_run_task(*, on: str) -> dict[str, Any]:
+    """One program day's run (idempotent per day)."""
+    return daily_run(on=on)
+
+
+@task()
+def task_results_prune_task(*, on: str) -> dict[str, int]:
+    """Drop finished task results older than OFFERDESK_TASK_RESULTS_KEEP_DAYS, and heartbeats of long-gone workers."""
+    return task_results_prune()
