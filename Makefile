@@ -16,11 +16,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The web server, a worker and the schedule together (`offerdesk run`); one Ctrl-C stops all three.
 run: $(STAMP)
 	@mkdir -p var
 	$(BIN)/offerdesk migrate --noinput
 	$(BIN)/offerdesk demo
-	$(BIN)/offerdesk runserver 127.0.0.1:8000
+	$(BIN)/offerdesk run --bind 127.0.0.1:8000
 
 demo: $(STAMP)
 	@mkdir -p var

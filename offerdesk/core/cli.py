@@ -76,6 +76,14 @@ class Progress:
         self.stream.flush()
 
 
+class Refused(CommandError):
+    """A refusal (exit status 1) that still has a result for --json to print (an unhealthy report, say)."""
+
+    def __init__(self, message: str, *, result: Any) -> None:
+        super().__init__(message, returncode=REFUSED)
+        self.result = result
+
+
 class OfferDeskCommand(BaseCommand):
     """Base of every OfferDesk command. Subclasses implement `run(**options)` and return what `--json` prints
     (or None); `say()` writes the human text, which `--json` silences. A DomainError is a refusal: one line naming
@@ -108,6 +116,10 @@ class OfferDeskCommand(BaseCommand):
             if self.as_json:
                 self.stdout.write(json_line({"ok": False, "error": error.message, "rules": list(error.rules)}))
             raise CommandError(error.message, returncode=REFUSED) from error
+        except Refused as refused:
+            if self.as_json:
+                self.stdout.write(json_line(refused.result))
+            raise
         except CommandError as error:
             if self.as_json:
                 self.stdout.write(json_line({"ok": False, "error": str(error), "rules": []}))

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from the app server itself (ADR 14)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -162,6 +163,17 @@ OFFERDESK_TASK_RESULTS_KEEP_DAYS = int(os.environ.get("OFFERDESK_TASK_RESULTS_KE
 OFFERDESK_DAILY_AT = dt.time.fromisoformat(os.environ.get("OFFERDESK_DAILY_AT", "01:00"))  # program time zone
 OFFERDESK_SCHEDULE_INTERVAL = float(os.environ.get("OFFERDESK_SCHEDULE_INTERVAL", "30"))
 OFFERDESK_SCHEDULE_CATCH_UP_DAYS = int(os.environ.get("OFFERDESK_SCHEDULE_CATCH_UP_DAYS", "31"))
+# `offerdesk health` and /healthz fail when the oldest ready task or pending e-mail waits longer (seconds).
+OFFERDESK_HEALTH_MAX_TASK_AGE = int(os.environ.get("OFFERDESK_HEALTH_MAX_TASK_AGE", "900"))
+OFFERDESK_HEALTH_MAX_MESSAGE_AGE = int(os.environ.get("OFFERDESK_HEALTH_MAX_MESSAGE_AGE", "3600"))
+
+# `offerdesk serve` (gunicorn; ADR 14): where it listens, its worker processes and threads per process.
+OFFERDESK_BIND = os.environ.get("OFFERDESK_BIND", "127.0.0.1:8000")
+OFFERDESK_WEB_PROCESSES = int(os.environ.get("OFFERDESK_WEB_PROCESSES", "2"))
+OFFERDESK_WEB_THREADS = int(os.environ.get("OFFERDESK_WEB_THREADS", "4"))
+OFFERDESK_WEB_TIMEOUT = int(os.environ.get("OFFERDESK_WEB_TIMEOUT", "60"))
+# Trust X-Forwarded-* from any address: only when nothing but the reverse proxy can reach the server.
+OFFERDESK_BEHIND_PROXY = env_bool("OFFERDESK_BEHIND_PROXY", False)
 
 LOGGING = {
     "version": 1,

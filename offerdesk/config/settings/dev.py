@@ -10,3 +10,5 @@ OFFERDESK_DEMO_ALLOWED = True  # the demo logins (password "demo") are for this 
 
 # Without a worker running, deliver e-mail as soon as the causing transaction commits.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
+WHITENOISE_USE_FINDERS = True  # static files straight from the apps, no collectstatic needed
+WHITENOISE_AUTOREFRESH = True

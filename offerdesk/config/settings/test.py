@@ -6,3 +6,5 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 OFFERDESK_DEMO_ALLOWED = True  # the demo logins (password "demo") are for this machine only
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+WHITENOISE_USE_FINDERS = True  # static files straight from the apps
+WHITENOISE_AUTOREFRESH = True  # and no scan of an uncollected STATIC_ROOT at start

@@ -42,7 +42,18 @@ def test_every_offerdesk_command_has_the_common_shape_and_a_help(name: str, app:
 
 def test_the_commands_the_issue_lists_are_there() -> None:
     names = dict(offerdesk_commands())
-    for name in ("daily", "demo", "parameter", "db_roles"):
+    for name in (
+        "daily",
+        "demo",
+        "parameter",
+        "db_roles",
+        "worker",
+        "schedule",
+        "health",
+        "serve",
+        "run",
+        "export_audit",
+    ):
         assert name in names, name
 
 
