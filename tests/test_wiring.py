@@ -151,3 +151,14 @@ def test_a_referral_email_leaves_when_the_nomination_commits(
 def test_the_home_page_leads_to_the_back_office(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/")
     assert (response.status_code, response["Location"]) == (302, "/admin/")
+
+
+def test_production_keeps_files_in_s3_compatible_storage_when_a_bucket_is_named(tmp_path: Path) -> None:
+    env = production_environment(
+        tmp_path, OFFERDESK_S3_BUCKET="offerdesk-files", OFFERDESK_S3_ENDPOINT_URL="https://s3.example.test"
+    )
+    storage = production_setting("STORAGES['default']", env)
+    assert "'BACKEND': 'storages.backends.s3.S3Storage'" in storage
+    assert "'bucket_name': 'offerdesk-files'" in storage and "'endpoint_url': 'https://s3.example.test'" in storage
+    assert "'default_acl': None" in storage
+    assert "FileSystemStorage" in production_setting("STORAGES['default']", production_environment(tmp_path))

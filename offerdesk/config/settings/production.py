@@ -37,3 +37,19 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploaded and generated files (documents) in S3-compatible storage when a bucket is named, so that every web and
+# worker machine sees the same files: `pip install 'offerdesk[s3]'` (django-storages with boto3).
+if os.environ.get("OFFERDESK_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["OFFERDESK_S3_BUCKET"],
+            "endpoint_url": os.environ.get("OFFERDESK_S3_ENDPOINT_URL") or None,  # MinIO, Ceph, R2, …
+            "region_name": os.environ.get("OFFERDESK_S3_REGION") or None,
+            "access_key": os.environ.get("OFFERDESK_S3_ACCESS_KEY_ID") or None,  # None: the machine's role
+            "secret_key": os.environ.get("OFFERDESK_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,  # private: documents are served through the portal's checks, never by URL
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
