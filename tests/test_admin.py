@@ -30,8 +30,8 @@ from offerdesk.customers.models import (
     SeatLicence,
     WorkloadUsage,
 )
-from offerdesk.jobs.models import DailyRun
-from offerdesk.jobs.services import daily_run
+from offerdesk.jobs.models import DailyRun, ScheduledRun, WorkerBeat
+from offerdesk.jobs.services import daily_run, schedule_tick, worker_beat
 from offerdesk.notifications.models import OutboxMessage
 from offerdesk.partners.models import Partner
 from offerdesk.payouts.models import ExchangeRate, Payment, PaymentConversion
@@ -47,6 +47,8 @@ from tests.factories import DOMAIN_APPS, Cast, on
 # Rows that change only through services (or never): the admin shows them and nothing more.
 VIEW_ONLY: set[type[Model]] = {
     DailyRun,
+    ScheduledRun,
+    WorkerBeat,
     Program,
     Offer,
     ParameterOverride,
@@ -210,6 +212,8 @@ def everything(desk: Desk) -> Iterator[Desk]:
         payment_fix_local_amount(actor=desk.cast.finance, payment=Payment.objects.get())
     with on("2024-03-06"):
         daily_run(on=dt.date(2024, 3, 6))
+        schedule_tick()  # the schedule's slots for the day (its daily run finds the day done)
+        worker_beat(worker_id="worker-1", hostname="jobs-1", pid=4242)
     assert VoucherReminder.objects.filter(voucher=idle).exists()
     yield desk
 

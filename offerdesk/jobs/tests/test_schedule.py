@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import close_old_connections, connection
 from django.tasks import TaskResultStatus
 from django.test import override_settings
@@ -203,3 +203,10 @@ def test_a_task_that_cannot_be_done_fails_cleanly_and_the_worker_carries_on() ->
     assert "no such date" in statuses[uuid.UUID(bad.id)].traceback
     assert statuses[uuid.UUID(good.id)].status == TaskResultStatus.SUCCESSFUL
     assert list(DailyRun.objects.values_list("run_date", flat=True)) == [D("2024-04-03")]
+
+
+def test_the_worker_refuses_a_queue_that_is_not_the_database() -> None:
+    # the test settings' immediate backend: there is nothing for a worker to poll
+    with pytest.raises(CommandError, match=r"TASKS_BACKEND is .*ImmediateBackend: the worker needs") as refused:
+        call_command("worker", "--batch", verbosity=0)
+    assert refused.value.returncode == 1

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME, task_backends
 from django.utils.crypto import get_random_string
 from django_tasks_db.backend import DatabaseBackend
@@ -41,7 +41,7 @@ class Command(OfferDeskCommand):
     def run(self, **options: Any) -> None:
         backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
         if not isinstance(backend, DatabaseBackend):
-            raise refuse_usage(
+            raise CommandError(
                 f"TASKS_BACKEND is {type(backend).__module__}.{type(backend).__name__}: the worker needs "
                 "django_tasks_db.DatabaseBackend (set TASKS_BACKEND=django_tasks_db.DatabaseBackend)"
             )
