@@ -504,6 +504,17 @@ BAD_COMMAND_LINES: dict[str, list[tuple[str, ...]]] = {
         ("customers", str(IMPORT_SAMPLE), "--user", "omar", "--engine", "magic"),
     ],
     "screen": [("--on", "2024-13-01"), ("--offer", "Gold Offer"), ("--format", "xml"), ("--json", "--on", "soon")],
+    "worker": [("--max-tasks", "0"), ("--heartbeat", "often"), ("--dead-after", "-1")],
+    "schedule": [("--interval", "soon"), ("--interval", "0")],
+    "health": [("--bogus",)],
+    "serve": [("--processes", "0"), ("--threads", "many"), ("--bind",)],
+    "run": [("--bind",)],
+    "export_audit": [
+        ("--from", "2024-02-30"),
+        ("--from", "2024-02-01", "--to", "2024-01-01"),
+        ("--format", "xml"),
+        ("--to", "\x00"),
+    ],
 }
 
 

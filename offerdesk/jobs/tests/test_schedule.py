@@ -210,3 +210,17 @@ def test_the_worker_refuses_a_queue_that_is_not_the_database() -> None:
     with pytest.raises(CommandError, match=r"TASKS_BACKEND is .*ImmediateBackend: the worker needs") as refused:
         call_command("worker", "--batch", verbosity=0)
     assert refused.value.returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--max-tasks", "0"), "--max-tasks: at least 1"),
+        (("--heartbeat", "0"), "--heartbeat: more than 0 seconds, not 0.0"),
+        (("--dead-after", "-1"), "--dead-after: more than 0 seconds, not -1.0"),
+    ],
+)
+def test_the_worker_refuses_nonsense_timings_as_usage(args: tuple[str, ...], message: str) -> None:
+    with pytest.raises(CommandError, match=message) as refused:
+        call_command("worker", *args, verbosity=0)
+    assert refused.value.returncode == 2

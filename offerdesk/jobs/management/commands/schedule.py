@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import CommandParser
 from django.db import close_old_connections
 
-from offerdesk.core.cli import OfferDeskCommand
+from offerdesk.core.cli import OfferDeskCommand, refuse_usage
 from offerdesk.jobs.services import schedule_tick
 
 log = logging.getLogger("offerdesk.jobs")
@@ -33,7 +33,9 @@ class Command(OfferDeskCommand):
     def run(self, **options: Any) -> list[dict[str, Any]] | None:
         if options["once"]:
             return self._tick()
-        interval = options["interval"] or settings.OFFERDESK_SCHEDULE_INTERVAL
+        interval = settings.OFFERDESK_SCHEDULE_INTERVAL if options["interval"] is None else options["interval"]
+        if interval <= 0:
+            raise refuse_usage(f"--interval: more than 0 seconds, not {interval}")
         stop = threading.Event()
 
         def _stop(signum: int, frame: FrameType | None) -> None:

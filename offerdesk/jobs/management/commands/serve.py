@@ -42,8 +42,8 @@ class Command(OfferDeskCommand):
         parser.add_argument("--threads", type=int, help="Threads per process (OFFERDESK_WEB_THREADS).")
 
     def run(self, **options: Any) -> None:
-        processes = options["processes"] or settings.OFFERDESK_WEB_PROCESSES
-        threads = options["threads"] or settings.OFFERDESK_WEB_THREADS
+        processes = settings.OFFERDESK_WEB_PROCESSES if options["processes"] is None else options["processes"]
+        threads = settings.OFFERDESK_WEB_THREADS if options["threads"] is None else options["threads"]
         if processes < 1 or threads < 1:
             raise refuse_usage("--processes and --threads: at least 1")
         bind = options["bind"] or settings.OFFERDESK_BIND

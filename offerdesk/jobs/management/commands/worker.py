@@ -39,14 +39,18 @@ class Command(OfferDeskCommand):
         )
 
     def run(self, **options: Any) -> None:
+        if options["max_tasks"] is not None and options["max_tasks"] < 1:
+            raise refuse_usage("--max-tasks: at least 1")
+        for name in ("interval", "heartbeat", "dead_after"):
+            value = options[name]
+            if value is not None and not (value > 0 if name != "interval" else value >= 0):
+                raise refuse_usage(f"--{name.replace('_', '-')}: more than 0 seconds, not {value}")
         backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
         if not isinstance(backend, DatabaseBackend):
             raise CommandError(
                 f"TASKS_BACKEND is {type(backend).__module__}.{type(backend).__name__}: the worker needs "
                 "django_tasks_db.DatabaseBackend (set TASKS_BACKEND=django_tasks_db.DatabaseBackend)"
             )
-        if options["max_tasks"] is not None and options["max_tasks"] < 1:
-            raise refuse_usage("--max-tasks: at least 1")
         worker_id = options["worker_id"] or f"{socket.gethostname()[:30]}-{os.getpid()}-{get_random_string(8)}"
         if len(worker_id) > 64:
             raise refuse_usage("--worker-id: at most 64 characters")
@@ -60,8 +64,10 @@ class Command(OfferDeskCommand):
             startup_delay=False,
             max_tasks=options["max_tasks"],
             worker_id=worker_id,
-            heartbeat=options["heartbeat"] or settings.OFFERDESK_WORKER_HEARTBEAT,
-            dead_after=options["dead_after"] or settings.OFFERDESK_WORKER_DEAD_AFTER,
+            heartbeat=options["heartbeat"] if options["heartbeat"] is not None else settings.OFFERDESK_WORKER_HEARTBEAT,
+            dead_after=options["dead_after"]
+            if options["dead_after"] is not None
+            else settings.OFFERDESK_WORKER_DEAD_AFTER,
             max_attempts=settings.OFFERDESK_TASK_MAX_ATTEMPTS,
         ).run_until_stopped()
 
