@@ -1,4 +1,4 @@
-"""`offerdesk schedule [--once] [--json]`: enqueue each daily job once per program day (ADR 13)."""
+"""`offerdesk schedule [--once] [--json]`: enqueue each daily job once per program day (ADR 14)."""
 
 from __future__ import annotations
 
