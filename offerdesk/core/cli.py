@@ -76,11 +76,13 @@ class Progress:
         self.stream.flush()
 
 
-class Refused(CommandError):
-    """A refusal (exit status 1) that still has a result for --json to print (an unhealthy report, say)."""
+class Refused(Exception):
+    """A refusal (exit status 1, `CommandError: message` on stderr) that still has a result for --json to print
+    (an unhealthy report, an import's problems)."""
 
     def __init__(self, message: str, *, result: Any) -> None:
-        super().__init__(message, returncode=REFUSED)
+        super().__init__(message)
+        self.message = message
         self.result = result
 
 
@@ -119,7 +121,7 @@ class OfferDeskCommand(BaseCommand):
         except Refused as refused:
             if self.as_json:
                 self.stdout.write(json_line(refused.result))
-            raise
+            raise CommandError(refused.message, returncode=REFUSED) from refused
         except CommandError as error:
             if self.as_json:
                 self.stdout.write(json_line({"ok": False, "error": str(error), "rules": []}))

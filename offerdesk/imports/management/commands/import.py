@@ -4,28 +4,29 @@ of customers, licences, usage, partners, nominations, deals or exchange rates, a
 from __future__ import annotations
 
 import csv
-import json
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from offerdesk.accounts.models import User
+from offerdesk.core.cli import REFUSED, OfferDeskCommand, Refused
 from offerdesk.core.errors import DomainError
 from offerdesk.imports.kinds import KINDS
 from offerdesk.imports.reading import ImportRefused, Problem
 from offerdesk.imports.services import ENGINES, import_file
 
-REFUSED = 1
 
-
-class Command(BaseCommand):
+class Command(OfferDeskCommand):
     help = "Import a CSV or XLSX file, all or nothing; the same file imported twice changes nothing."
+    supports_json = True
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        kinds = "; ".join(f"{name}: {kind.about}" for name, kind in KINDS.items())
+    def add_options(self, parser: CommandParser) -> None:
+        kinds = "; ".join(f"{name}: {kind.about}" for name, kind in KINDS.items()).replace(
+            "%", "%%"
+        )  # argparse formats help
         parser.add_argument("kind", choices=list(KINDS), help=f"What the file holds ({kinds}).")
         parser.add_argument("file", help="The CSV (UTF-8, comma-separated, a header line) or XLSX file.")
         parser.add_argument("--user", required=True, help="The operator's username (recorded on the audit trail).")
@@ -33,10 +34,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--errors", metavar="REPORT", help="Write every problem to this CSV (line, column, problem)."
         )
-        parser.add_argument("--json", action="store_true", help="Print the result as one JSON document.")
         parser.add_argument("--engine", choices=ENGINES, default="auto", help="The import path (default: auto).")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def run(self, **options: Any) -> dict[str, Any]:
         user = User.objects.filter(username=options["user"]).first()
         if user is None:
             raise CommandError(f"--user: no user {options['user']!r} (OD-IN-01)", returncode=REFUSED)
@@ -55,19 +55,15 @@ class Command(BaseCommand):
             problems = error.problems if isinstance(error, ImportRefused) else [Problem(0, "", error.message)]
             if options["errors"]:
                 _write_report(Path(options["errors"]), problems)
-            if options["json"]:
-                listed = [{"line": p.line, "column": p.column, "problem": p.message} for p in problems]
-                self.stdout.write(json.dumps({"ok": False, "error": error.message, "problems": listed}))
-            raise CommandError(error.message, returncode=REFUSED) from error
+            listed = [{"line": p.line, "column": p.column, "problem": p.message} for p in problems]
+            raise Refused(error.message, result={"ok": False, "error": error.message, "problems": listed}) from error
         bar.close()
         if options["errors"]:
             _write_report(Path(options["errors"]), [])
-        if options["json"]:
-            self.stdout.write(json.dumps({"ok": True, **result.as_dict()}))
-            return
         counts = ", ".join(f"{k.replace('_', ' ')}: {v:,}" for k, v in result.counts.items())
         kept = "dry run, nothing kept" if result.dry_run else "imported"
-        self.stdout.write(f"{result.kind} from {result.file} ({kept}; sha256 {result.sha256}): {counts}")
+        self.say(f"{result.kind} from {result.file} ({kept}; sha256 {result.sha256}): {counts}")
+        return {"ok": True, **result.as_dict()}
 
 
 def _write_report(path: Path, problems: list[Problem]) -> None:
