@@ -20,7 +20,7 @@ class DailyRun(models.Model):
 
 class ScheduledRun(models.Model):
     """One daily job's slot on one program day: the scheduler that inserts it enqueues the job, so it runs once
-    however many schedulers tick (ADR 15)."""
+    however many schedulers tick (ADR 16)."""
 
     job = models.CharField(max_length=40)
     run_date = models.DateField()

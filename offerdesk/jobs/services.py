@@ -71,7 +71,7 @@ def schedule_tick(*, now: dt.datetime | None = None) -> list[ScheduledRun]:
     """Enqueue each daily job for every due program day it has not been enqueued for, oldest day first: a day
     missed while nothing ran is caught up (back to OFFERDESK_SCHEDULE_CATCH_UP_DAYS, and never before the job's
     first slot). The slot row and the task are written in one transaction, and the slot is unique per job and
-    day, so any number of schedulers enqueue each job once a day (ADR 15)."""
+    day, so any number of schedulers enqueue each job once a day (ADR 16)."""
     now = dates.now() if now is None else now
     due = schedule_due(now=now)
     enqueued: list[ScheduledRun] = []

@@ -57,7 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from the app server itself (ADR 16)
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from the app server itself (ADR 17)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -153,7 +153,7 @@ TASKS = {
     }
 }
 
-# Workers and the schedule (`offerdesk worker`, `offerdesk schedule`; ADR 15). Times in seconds.
+# Workers and the schedule (`offerdesk worker`, `offerdesk schedule`; ADR 16). Times in seconds.
 OFFERDESK_WORKER_INTERVAL = float(os.environ.get("OFFERDESK_WORKER_INTERVAL", "1"))  # idle poll
 OFFERDESK_WORKER_HEARTBEAT = float(os.environ.get("OFFERDESK_WORKER_HEARTBEAT", "10"))
 # A running task whose worker has not beaten for this long is taken up again by another worker.
@@ -167,7 +167,7 @@ OFFERDESK_SCHEDULE_CATCH_UP_DAYS = int(os.environ.get("OFFERDESK_SCHEDULE_CATCH_
 OFFERDESK_HEALTH_MAX_TASK_AGE = int(os.environ.get("OFFERDESK_HEALTH_MAX_TASK_AGE", "900"))
 OFFERDESK_HEALTH_MAX_MESSAGE_AGE = int(os.environ.get("OFFERDESK_HEALTH_MAX_MESSAGE_AGE", "3600"))
 
-# `offerdesk serve` (gunicorn; ADR 16): where it listens, its worker processes and threads per process.
+# `offerdesk serve` (gunicorn; ADR 17): where it listens, its worker processes and threads per process.
 OFFERDESK_BIND = os.environ.get("OFFERDESK_BIND", "127.0.0.1:8000")
 OFFERDESK_WEB_PROCESSES = int(os.environ.get("OFFERDESK_WEB_PROCESSES", "2"))
 OFFERDESK_WEB_THREADS = int(os.environ.get("OFFERDESK_WEB_THREADS", "4"))

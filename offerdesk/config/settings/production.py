@@ -33,7 +33,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
-# Static files: `offerdesk collectstatic` writes them with hashed names, WhiteNoise serves them (ADR 16).
+# Static files: `offerdesk collectstatic` writes them with hashed names, WhiteNoise serves them (ADR 17).
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -1,4 +1,4 @@
-"""`offerdesk schedule [--once] [--json]`: enqueue each daily job once per program day (ADR 15)."""
+"""`offerdesk schedule [--once] [--json]`: enqueue each daily job once per program day (ADR 16)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`offerdesk serve`: the production web server (gunicorn; ADR 16), static files through WhiteNoise."""
+"""`offerdesk serve`: the production web server (gunicorn; ADR 17), static files through WhiteNoise."""
 
 from __future__ import annotations
 

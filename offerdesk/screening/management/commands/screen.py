@@ -10,25 +10,26 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from offerdesk.core.errors import DomainError
+from offerdesk.core.cli import OfferDeskCommand
 from offerdesk.screening.models import Screening, rule_ids
 from offerdesk.screening.selectors import OfferSummary, screening_lines, screening_summary
 from offerdesk.screening.services import screening_run
 
-REFUSED = 1
 COLUMNS = ("tpid", "customer", "offer", "eligible", "cap", "variant", "rules")
 
 
-class Command(BaseCommand):
+class Command(OfferDeskCommand):
     help = (
         "Evaluate every customer against every offer (or those given) as if a voucher were issued on the day: the "
         "candidates with their highest voucher value, the rest with the rule IDs that keep them out. The screening "
         "is stored; its lines can be nominated from."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    supports_json = True  # --json: only the summary, as one JSON document
+
+    def add_options(self, parser: CommandParser) -> None:
         parser.add_argument("--offer", action="append", help="An offer code or name (repeat for several; default all).")
         parser.add_argument("--on", help="The day to screen for, YYYY-MM-DD (default: today).")
         parser.add_argument(
@@ -38,16 +39,10 @@ class Command(BaseCommand):
             help="table: a summary and the candidates; csv, json: every line.",
         )
         parser.add_argument("--limit", type=int, default=50, help="Candidates the table lists per offer (default 50).")
-        parser.add_argument("--json", action="store_true", help="Print only the summary, as one JSON document.")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def run(self, **options: Any) -> dict[str, Any] | None:
         started = time.perf_counter()
-        try:
-            screening = screening_run(actor=None, on=options["on"], offers=options["offer"])
-        except DomainError as error:
-            if options["json"]:
-                self.stdout.write(json.dumps({"ok": False, "error": error.message, "rules": list(error.rules)}))
-            raise CommandError(error.message, returncode=REFUSED) from error
+        screening = screening_run(actor=None, on=options["on"], offers=options["offer"])  # a refusal: exit 1
         elapsed = time.perf_counter() - started
         if options["verbosity"] > 0:
             self.stderr.write(
@@ -56,8 +51,8 @@ class Command(BaseCommand):
             )
         summary = screening_summary(screening=screening)
         if options["json"]:
-            self.stdout.write(json.dumps(summary_document(screening, summary)))
-        elif options["format"] == "csv":
+            return summary_document(screening, summary)
+        if options["format"] == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(COLUMNS)
             writer.writerows(rows(screening))
@@ -70,6 +65,7 @@ class Command(BaseCommand):
             self.stdout.write("]")
         else:
             self.table(screening, summary, limit=options["limit"])
+        return None
 
     def table(self, screening: Screening, summary: list[OfferSummary], *, limit: int) -> None:
         self.stdout.write(f"Screening #{screening.pk} for {screening.on}: {screening.customers:,} customers")
