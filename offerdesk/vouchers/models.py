@@ -11,7 +11,7 @@ from django.db.models import Q
 from offerdesk.core.fields import money_field
 from offerdesk.core.models import TimeStampedModel
 
-from .choices import NominationStatus, ReferralStatus, VoucherStatus
+from .choices import LIVE_VOUCHER_STATUSES, NominationStatus, ReferralStatus, VoucherStatus
 
 VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -101,19 +101,25 @@ class Deal(TimeStampedModel):
 class Voucher(TimeStampedModel):
     """A capped, expiring services credit for one customer under one offer."""
 
-    code = models.CharField("voucher ID", max_length=32, unique=True, default=new_voucher_code, editable=False)
-    offer = models.ForeignKey("catalogue.Offer", on_delete=models.PROTECT, related_name="vouchers")
+    # Unique by a constraint, not `unique=True`: on PostgreSQL that would add a second (LIKE) index to keep up
+    code = models.CharField("voucher ID", max_length=32, default=new_voucher_code, editable=False)
+    # No index of their own on offer, nomination and issuer: no query looks vouchers up by them (an offer's are
+    # most of the table), and each index is upkeep on every expiry (ADR 15). Deal and partner: only where set.
+    offer = models.ForeignKey("catalogue.Offer", on_delete=models.PROTECT, related_name="vouchers", db_index=False)
     variant = models.CharField(max_length=20)
     family = models.CharField(max_length=20)
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="vouchers")
-    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="vouchers")
-    deal = models.ForeignKey(Deal, null=True, blank=True, on_delete=models.PROTECT, related_name="vouchers")
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="vouchers", db_index=False)
+    deal = models.ForeignKey(
+        Deal, null=True, blank=True, on_delete=models.PROTECT, related_name="vouchers", db_index=False
+    )
     partner = models.ForeignKey(
         "partners.Partner",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="vouchers",
+        db_index=False,
         help_text="CSO: the mapped partner, from issue. FY24: bound at the first redemption.",
     )
     face_value = money_field(help_text="FY24: the fixed face value. CSO: the maximum payout.")
@@ -126,13 +132,22 @@ class Voucher(TimeStampedModel):
     unused_at_issue = models.PositiveIntegerField(null=True, blank=True, help_text="CSO-USR-03, AMB-04")
     committed_total = money_field(default=0, help_text="Sum of the payments scheduled against it.")
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
 
     class Meta:
         ordering = ("-issue_date", "-id")
-        indexes = [models.Index(fields=("status", "expiry_date"))]
+        indexes = [
+            # Live vouchers by expiry (the daily run, reminders): an expiring voucher leaves this index, rather
+            # than being written into a (status, expiry) index again under its new status
+            models.Index(
+                fields=("expiry_date",), condition=Q(status__in=LIVE_VOUCHER_STATUSES), name="voucher_live_expiry"
+            ),
+            models.Index(fields=("partner",), condition=Q(partner__isnull=False), name="voucher_partner"),
+            models.Index(fields=("deal",), condition=Q(deal__isnull=False), name="voucher_deal"),
+        ]
         constraints = [
+            models.UniqueConstraint(fields=("code",), name="voucher_code_unique"),
             models.UniqueConstraint(
                 fields=("customer", "family"),
                 condition=Q(holds_limit=True),
