@@ -58,17 +58,14 @@ class PeakMemory:
         self.peak = max(self.peak, rss_bytes())
 
 
-def _median_run(work: Callable[[], Any], reset: Callable[[], Any] | None, runs: int) -> tuple[float, int, Any]:
-    times, peak, result = [], 0, None
-    for _ in range(runs):
-        if reset is not None:
-            reset()
-        with PeakMemory() as memory:
-            start = time.perf_counter()
-            result = work()
-            times.append(time.perf_counter() - start)
-        peak = max(peak, memory.peak)
-    return statistics.median(times), peak, result
+def _timed(work: Callable[[], Any], reset: Callable[[], Any] | None) -> tuple[float, int, Any]:
+    if reset is not None:
+        reset()
+    with PeakMemory() as memory:
+        start = time.perf_counter()
+        result = work()
+        elapsed = time.perf_counter() - start
+    return elapsed, memory.peak, result
 
 
 def measure(
@@ -82,11 +79,23 @@ def measure(
 ) -> Any:
     """Run `work` (after `reset`, untimed) `runs` times, the raw-SQL `baseline` of the same work as often, and
     print the medians, their ratio and the peak memory (RSS of this process; the database server's is its own)."""
-    median, peak, result = _median_run(work, reset, runs)
+    times, raws, peak, raw_peak, result = [], [], 0, 0, None
+    for run in range(1, runs + 1):  # work and baseline alternate, so that both see the same machine
+        elapsed, used, result = _timed(work, reset)
+        times.append(elapsed)
+        peak = max(peak, used)
+        shown = f"    run {run}: {elapsed:.3f} s"
+        if baseline is not None:
+            raw_elapsed, raw_used, _ = _timed(baseline, reset)
+            raws.append(raw_elapsed)
+            raw_peak = max(raw_peak, raw_used)
+            shown += f", raw SQL {raw_elapsed:.3f} s"
+        print(shown, flush=True)
+    median = statistics.median(times)
     rate = f"  {per / median:>11,.0f}/s" if per else ""
     line = f"  {label:<46} median {median:8.3f} s{rate}  peak {peak / 2**20:7,.0f} MiB"
-    if baseline is not None:
-        raw, raw_peak, _ = _median_run(baseline, reset, runs)
+    if raws:
+        raw = statistics.median(raws)
         ratio = f"ratio {median / raw:5.2f}x  peak {raw_peak / 2**20:,.0f} MiB"
         line += f"\n  {'  raw SQL baseline':<46} median {raw:8.3f} s  {ratio}"
     print(line, flush=True)
