@@ -37,6 +37,8 @@ from .reading import Problem
 _DECIMAL_COMMA = re.compile(r"\s*-?[0-9]+,[0-9]{1,2}\s*%?\s*")  # `0,5`, `12,75 %`: never thousands
 USAGE_PREFIX = "usage: "  # a customers file's `usage: Teams` column holds the share of that workload
 RULE = f"({parsing.RULE})"
+# An enum's `.values` is rebuilt on every read: read once, not once a cell
+SECTORS, SEGMENTS, FRP_STATUSES = frozenset(Sector.values), frozenset(Segment.values), frozenset(FrpStatus.values)
 Reader = Callable[[str, str], Any]  # (raw text, column) -> the parsed value, or InvalidInput
 
 
@@ -387,8 +389,8 @@ CUSTOMERS = Kind(
     columns=(
         Column("tpid", _name(40)),
         Column("name", _name(200)),
-        Column("sector", _choice(lambda: Sector.values)),
-        Column("segment", _choice(lambda: Segment.values)),
+        Column("sector", _choice(lambda: SECTORS)),
+        Column("segment", _choice(lambda: SEGMENTS)),
         Column("country", lambda raw, column: parsing.parse_country(raw, field=column)),
         Column("company_group", _name(200, required=False), required=False),
         Column("ecif_funded", _flag, required=False),
@@ -524,7 +526,7 @@ PARTNERS = Kind(
         Column("payout_currency", lambda raw, column: parsing.parse_currency(raw or "USD", field=column), False),
         Column("payment_profile", _name(80, required=False), required=False),
         Column("country", lambda raw, column: parsing.parse_optional_country(raw, field=column), required=False),
-        Column("frp_status", _choice(lambda: FrpStatus.values), required=False),
+        Column("frp_status", _choice(lambda: FRP_STATUSES), required=False),
     ),
     key=("name",),
     apply=_apply_partners,
