@@ -104,7 +104,7 @@ class Voucher(TimeStampedModel):
     # Unique by a constraint, not `unique=True`: on PostgreSQL that would add a second (LIKE) index to keep up
     code = models.CharField("voucher ID", max_length=32, default=new_voucher_code, editable=False)
     # No index of their own on offer, nomination and issuer: no query looks vouchers up by them (an offer's are
-    # most of the table), and each index is upkeep on every expiry (ADR 16). Deal and partner: only where set.
+    # most of the table), and each index is upkeep on every expiry (ADR 18). Deal and partner: only where set.
     offer = models.ForeignKey("catalogue.Offer", on_delete=models.PROTECT, related_name="vouchers", db_index=False)
     variant = models.CharField(max_length=20)
     family = models.CharField(max_length=20)

@@ -1,4 +1,4 @@
-"""The vouchers table keeps only the indexes a query uses, so that an expiry writes few index entries (ADR 16)."""
+"""The vouchers table keeps only the indexes a query uses, so that an expiry writes few index entries (ADR 18)."""
 
 from __future__ import annotations
 
