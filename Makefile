@@ -6,7 +6,7 @@ STAMP     := $(VENV)/.installed
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 export DJANGO_SETTINGS_MODULE ?= offerdesk.config.settings.dev
 
-.PHONY: install run demo test test-sqlite test-postgres lint bench clean
+.PHONY: install run demo test test-sqlite test-postgres chromium lint bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -28,14 +28,18 @@ demo: $(STAMP)
 	$(BIN)/offerdesk migrate --noinput
 	$(BIN)/offerdesk demo
 
-# The whole suite on SQLite, then on PostgreSQL (when it answers; CI requires it).
-test: $(STAMP)
+# The whole suite on SQLite, then on PostgreSQL (when it answers; CI requires it), browser tests included.
+test: $(STAMP) chromium
 	@$(MAKE) --no-print-directory test-sqlite
 	@if $(PY) scripts/pg_ready.py "$(POSTGRES_URL)"; then \
 		$(MAKE) --no-print-directory test-postgres; \
 	elif [ -n "$$OFFERDESK_REQUIRE_POSTGRES" ]; then \
 		echo "PostgreSQL does not answer at $(POSTGRES_URL)"; exit 1; \
 	else echo "PostgreSQL does not answer at $(POSTGRES_URL): skipped the PostgreSQL run"; fi
+
+# The browser tests (marker `browser`) drive Debian's Chromium: stop with the one command to run when it is missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { echo "Chromium is missing for the browser tests: run  apt-get install -y chromium"; exit 1; }
 
 test-sqlite: $(STAMP)
 	@echo "== tests on SQLite =="

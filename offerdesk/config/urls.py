@@ -1,14 +1,13 @@
-"""URL configuration: the admin for now; the portal and the API get their own issues."""
+"""URL configuration: the portal at the root, allauth's sign-in pages under accounts/, the admin under admin/."""
 
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
 from offerdesk.portal.views.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    # Until the portal lands, the home page is the back office.
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("accounts/", include("allauth.urls")),
+    path("", include("offerdesk.portal.urls")),
 ]

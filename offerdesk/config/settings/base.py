@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "offerdesk.portal",  # before allauth: its templates (the sign-in pages in the portal's layout) win
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "ninja",
     "django_tasks_db",
     "offerdesk.core",
@@ -65,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "offerdesk.portal.middleware.MfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "offerdesk.config.urls"
@@ -81,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "offerdesk.portal.context_processors.portal",
             ],
         },
     },
@@ -116,6 +123,45 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
+# Static files come from the installed packages only (the portal's stylesheet, django-htmx's script), served by
+# WhiteNoise; production serves the hashed, compressed copies `collectstatic` writes to STATIC_ROOT.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# ------------------------------------------------------------------------------------ sign-in (ADR 13)
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "portal:home"  # the portal's home sends each role on to its own page
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_ADAPTER = "offerdesk.portal.adapters.AccountAdapter"  # no self sign-up: operators create the users
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OfferDesk] "
+# Throttling: failed sign-ins per address (ip) and per account (key), and password-reset mails.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("OFFERDESK_LOGIN_FAILED_LIMIT", "20/10m/ip,5/15m/key"),
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "OfferDesk"
+# Operators create the users with their e-mail (no self sign-up), so a second factor needs no e-mail check first.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Operators, reviewers, finance and superusers must enrol a second factor before anything else (production);
+# development and tests turn it off so that the demo logins sign in with their password alone.
+OFFERDESK_MFA_REQUIRED = env_bool("OFFERDESK_MFA_REQUIRED", True)
+OFFERDESK_MFA_ROLES = ("operator", "reviewer", "finance")
+# A session ends after this much inactivity (seconds; every request starts the count again).
+SESSION_COOKIE_AGE = int(os.environ.get("OFFERDESK_SESSION_IDLE_SECONDS", str(2 * 60 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
 
 # E-mail (Django's MAILERS): files under var/mail in development, SMTP in production, memory in tests.
 EMAIL_BACKEND_PATH = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

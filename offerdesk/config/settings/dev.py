@@ -7,6 +7,7 @@ from .base import env_bool
 
 DEBUG = env_bool("DEBUG", True)
 OFFERDESK_DEMO_ALLOWED = True  # the demo logins (password "demo") are for this machine only
+OFFERDESK_MFA_REQUIRED = env_bool("OFFERDESK_MFA_REQUIRED", False)  # so the demo staff sign in with "demo"
 
 # Without a worker running, deliver e-mail as soon as the causing transaction commits.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}

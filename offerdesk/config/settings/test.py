@@ -1,6 +1,7 @@
 """Tests: DATABASE_URL picks the database (SQLite by default); e-mail stays in memory."""
 
 from .base import *  # noqa: F403
+from .base import env_bool
 
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -8,3 +9,4 @@ OFFERDESK_DEMO_ALLOWED = True  # the demo logins (password "demo") are for this 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 WHITENOISE_USE_FINDERS = True  # static files straight from the apps
 WHITENOISE_AUTOREFRESH = True  # and no scan of an uncollected STATIC_ROOT at start
+OFFERDESK_MFA_REQUIRED = env_bool("OFFERDESK_MFA_REQUIRED", False)  # the tests that need it turn it on

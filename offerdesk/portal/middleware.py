@@ -1,0 +1,52 @@
+"""Staff who must sign in with a second factor set one up before they reach anything else (ADR 13)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+# What a user without a second factor may still reach: enrolment itself, re-authentication and signing out.
+ENROLMENT_URL_NAMES = frozenset(
+    {
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_generate_recovery_codes",
+        "mfa_view_recovery_codes",
+        "mfa_download_recovery_codes",
+        "account_reauthenticate",
+        "mfa_reauthenticate",
+        "account_logout",
+    }
+)
+
+
+def mfa_required_for(user: Any) -> bool:
+    """Whether this user's role signs in with a second factor (operators, reviewers, finance, superusers)."""
+    if not settings.OFFERDESK_MFA_REQUIRED or not user.is_authenticated:
+        return False
+    return bool(user.is_superuser or user.role in settings.OFFERDESK_MFA_ROLES)
+
+
+class MfaRequiredMiddleware:
+    """Send a user whose role requires a second factor, and who has none yet, to set one up."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+        match = request.resolver_match
+        if match is None or match.url_name in ENROLMENT_URL_NAMES or not mfa_required_for(request.user):
+            return None
+        if is_mfa_enabled(request.user):
+            return None
+        messages.warning(request, "Your role signs in with a second factor: set up an authenticator app first.")
+        return redirect("mfa_activate_totp")

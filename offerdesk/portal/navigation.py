@@ -1,0 +1,79 @@
+"""The navigation of each role: the entries whose page exists (a URL name that does not resolve is left out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+from offerdesk.accounts.choices import Role
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One link of the navigation: its label and the URL name it points at."""
+
+    label: str
+    url_name: str
+
+
+PARTNER = (
+    NavEntry("Referrals", "portal:partner-referrals"),
+    NavEntry("Vouchers", "portal:partner-vouchers"),
+    NavEntry("Redeem voucher", "portal:partner-redeem"),
+    NavEntry("My voucher redemptions", "portal:partner-redemptions"),
+    NavEntry("Payments", "portal:partner-payments"),
+)
+CUSTOMER = (
+    NavEntry("My vouchers", "portal:customer-vouchers"),
+    NavEntry("Documents to sign", "portal:customer-documents"),
+)
+STAFF = (NavEntry("Staff home", "portal:staff-home"),)
+EVERYONE = (NavEntry("Notices", "portal:notices"),)
+
+# Where each role lands after signing in (the first of these that exists), then the staff home or the account page.
+HOMES = {
+    Role.PARTNER: ("portal:partner-vouchers",),
+    Role.CUSTOMER: ("portal:customer-vouchers",),
+}
+STAFF_HOME = "portal:staff-home"
+FALLBACK_HOME = "portal:account"
+
+
+def _entries_for(user: Any) -> tuple[NavEntry, ...]:
+    if user.role == Role.PARTNER:
+        return PARTNER
+    if user.role == Role.CUSTOMER:
+        return CUSTOMER
+    return STAFF
+
+
+def _url(url_name: str) -> str | None:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
+def navigation_for(user: Any, *, current: str = "") -> list[dict[str, Any]]:
+    """The links a signed-in user sees, in order, each with its URL and whether it is the current page."""
+    if not user.is_authenticated:
+        return []
+    links = []
+    for entry in (*_entries_for(user), *EVERYONE):
+        url = _url(entry.url_name)
+        if url is not None:
+            links.append({"label": entry.label, "url": url, "current": entry.url_name == current})
+    return links
+
+
+def home_url_for(user: Any) -> str:
+    """The page a user lands on after signing in: its role's home (partner: vouchers, customer: its vouchers)."""
+    if user.role in HOMES:
+        for url_name in HOMES[user.role]:
+            url = _url(url_name)
+            if url is not None:
+                return url
+        return reverse(FALLBACK_HOME)  # the role's pages are not there yet
+    return reverse(STAFF_HOME)

@@ -1,0 +1,17 @@
+"""The portal's URLs (namespace "portal"): one module per area under routes/, each filled in by its owner."""
+
+from django.urls import URLPattern, URLResolver, include, path
+
+from .routes import account, customer, notices, partner, staff
+from .views import home
+
+app_name = "portal"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", home.home, name="home"),
+    path("account/", include(account.urlpatterns)),
+    path("staff/", include(staff.urlpatterns)),
+    path("partner/", include(partner.urlpatterns)),
+    path("customer/", include(customer.urlpatterns)),
+    path("notices/", include(notices.urlpatterns)),
+]
