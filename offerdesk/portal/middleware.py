@@ -1,4 +1,4 @@
-"""Staff who must sign in with a second factor set one up before they reach anything else (ADR 13)."""
+"""Sessions that end after inactivity, and staff who must set up a second factor before anything else (ADR 13)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
+
+SESSION_REFRESHED = "offerdesk_refreshed"  # when the session's expiry was last pushed back (epoch seconds)
+REFRESH_EVERY = 60  # seconds: a session is written at most this often, however many requests come
 
 # What a user without a second factor may still reach: enrolment itself, re-authentication and signing out.
 ENROLMENT_URL_NAMES = frozenset(
@@ -24,6 +28,24 @@ ENROLMENT_URL_NAMES = frozenset(
         "account_logout",
     }
 )
+
+
+class SessionIdleMiddleware:
+    """A signed-in session ends `SESSION_COOKIE_AGE` seconds after its last request: each request pushes the
+    expiry back, writing the session at most once a minute (Django's SESSION_SAVE_EVERY_REQUEST writes always)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(timezone.now().timestamp())
+            last = request.session.get(SESSION_REFRESHED)
+            if not isinstance(last, int) or now - last >= REFRESH_EVERY:
+                request.session[SESSION_REFRESHED] = now  # modified: saved with a new expiry on the way out
+        return response
 
 
 def mfa_required_for(user: Any) -> bool:

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from the app server itself (ADR 17)
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "offerdesk.portal.middleware.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -159,9 +160,9 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True
 # development and tests turn it off so that the demo logins sign in with their password alone.
 OFFERDESK_MFA_REQUIRED = env_bool("OFFERDESK_MFA_REQUIRED", True)
 OFFERDESK_MFA_ROLES = ("operator", "reviewer", "finance")
-# A session ends after this much inactivity (seconds; every request starts the count again).
+# A session ends after this much inactivity (seconds): a request starts the count again, writing the session
+# at most once a minute (portal.middleware.SessionIdleMiddleware) rather than on every request.
 SESSION_COOKIE_AGE = int(os.environ.get("OFFERDESK_SESSION_IDLE_SECONDS", str(2 * 60 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
 
 # E-mail (Django's MAILERS): files under var/mail in development, SMTP in production, memory in tests.
 EMAIL_BACKEND_PATH = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
