@@ -148,9 +148,10 @@ def test_a_referral_email_leaves_when_the_nomination_commits(
     assert OutboxMessage.objects.get().status == OutboxStatus.SENT
 
 
-def test_the_home_page_leads_to_the_back_office(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_home_page_is_the_portal_which_asks_to_sign_in_first(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/")
-    assert (response.status_code, response["Location"]) == (302, "/admin/")
+    assert (response.status_code, response["Location"]) == (302, "/accounts/login/?next=/")
+    assert client.get("/admin/").status_code == 302  # the back office stays where it was, behind its own sign-in
 
 
 def test_production_keeps_files_in_s3_compatible_storage_when_a_bucket_is_named(tmp_path: Path) -> None:

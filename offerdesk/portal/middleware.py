@@ -13,7 +13,6 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 SESSION_REFRESHED = "offerdesk_refreshed"  # when the session's expiry was last pushed back (epoch seconds)
-REFRESH_EVERY = 60  # seconds: a session is written at most this often, however many requests come
 
 # What a user without a second factor may still reach: enrolment itself, re-authentication and signing out.
 ENROLMENT_URL_NAMES = frozenset(
@@ -43,9 +42,14 @@ class SessionIdleMiddleware:
         if user is not None and user.is_authenticated:
             now = int(timezone.now().timestamp())
             last = request.session.get(SESSION_REFRESHED)
-            if not isinstance(last, int) or now - last >= REFRESH_EVERY:
-                request.session[SESSION_REFRESHED] = now  # modified: saved with a new expiry on the way out
+            if not isinstance(last, int) or now - last >= settings.OFFERDESK_SESSION_REFRESH_SECONDS:
+                session_refreshed(request)
         return response
+
+
+def session_refreshed(request: HttpRequest) -> None:
+    """Note the session as refreshed now: modified, so it is saved with a new expiry on the way out."""
+    request.session[SESSION_REFRESHED] = int(timezone.now().timestamp())
 
 
 def mfa_required_for(user: Any) -> bool:

@@ -16,6 +16,8 @@ from django.http import HttpRequest
 from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record
 
+from .middleware import session_refreshed
+
 SOURCE = "portal"
 
 
@@ -48,6 +50,8 @@ def signin_failed(*, request: HttpRequest | None, login: str, reason: str) -> No
 @receiver(auth_signals.user_logged_in)
 def _signed_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     account = _account(user)
+    if request is not None and hasattr(request, "session"):
+        session_refreshed(request)  # the session is written now anyway: the idle count starts here
     audit_record(actor=account, action="signin", target=account, data=_origin(request), source=SOURCE)
 
 

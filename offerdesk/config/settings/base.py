@@ -163,6 +163,7 @@ OFFERDESK_MFA_ROLES = ("operator", "reviewer", "finance")
 # A session ends after this much inactivity (seconds): a request starts the count again, writing the session
 # at most once a minute (portal.middleware.SessionIdleMiddleware) rather than on every request.
 SESSION_COOKIE_AGE = int(os.environ.get("OFFERDESK_SESSION_IDLE_SECONDS", str(2 * 60 * 60)))
+OFFERDESK_SESSION_REFRESH_SECONDS = 60
 
 # E-mail (Django's MAILERS): files under var/mail in development, SMTP in production, memory in tests.
 EMAIL_BACKEND_PATH = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

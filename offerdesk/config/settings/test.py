@@ -10,3 +10,6 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 WHITENOISE_USE_FINDERS = True  # static files straight from the apps
 WHITENOISE_AUTOREFRESH = True  # and no scan of an uncollected STATIC_ROOT at start
 OFFERDESK_MFA_REQUIRED = env_bool("OFFERDESK_MFA_REQUIRED", False)  # the tests that need it turn it on
+# A test's requests never write the session just to push its expiry back (pinned query counts stay exact
+# on a slow machine); the idle-session test moves the clock by hours.
+OFFERDESK_SESSION_REFRESH_SECONDS = 600

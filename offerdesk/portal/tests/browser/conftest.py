@@ -29,9 +29,6 @@ from playwright.sync_api import Browser, Page, Playwright, Request, Route, sync_
 
 from offerdesk.accounts.models import User
 
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -41,6 +38,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 INSTALL_CHROMIUM = "apt-get install -y chromium"
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
 PASSWORD = "browser-Passw0rd!"
 BLOCKING_IMPACTS = frozenset({"serious", "critical"})
@@ -62,16 +60,31 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+@pytest.fixture(scope="module")
+def _orm_beside_playwright() -> Iterator[None]:
+    """Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    Set only while a module of browser tests runs (Playwright and Chromium start and stop with it), so that a
+    subprocess another test starts (a deploy check) does not inherit it."""
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    yield
+    if previous is None:
+        del os.environ[ASYNC_UNSAFE]
+    else:
+        os.environ[ASYNC_UNSAFE] = previous
+
+
 # ----------------------------------------------------------------------------------------------- chromium
 
 
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
+# Module-scoped: started before the test's throwaway database is made (function scope), stopped after the last.
+@pytest.fixture(scope="module")
+def playwright(_orm_beside_playwright: None) -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     executable = shutil.which("chromium")
     if executable is None:
