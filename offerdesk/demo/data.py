@@ -14,6 +14,7 @@ from offerdesk.partners.choices import FrpStatus
 
 PASSWORD = "demo"
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
+PORTAL_URL = "http://127.0.0.1:8000/"
 MARKER_TPID = "DEMO-1001"  # present exactly when the demo set is loaded
 STAFF_DOMAIN = "offerdesk.example"
 FPM_EMAIL = f"fpm@{STAFF_DOMAIN}"

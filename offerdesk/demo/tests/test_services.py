@@ -15,7 +15,7 @@ from offerdesk.accounts.models import User
 from offerdesk.core.errors import DomainError
 from offerdesk.customers.models import Customer
 from offerdesk.demo import data
-from offerdesk.demo.data import ADMIN_URL, CSO, DEMO_END, MARKER_TPID, PASSWORD, Story, at
+from offerdesk.demo.data import ADMIN_URL, CSO, DEMO_END, MARKER_TPID, PASSWORD, PORTAL_URL, Story, at
 from offerdesk.demo.services import DemoNotAllowed, DemoStepRefused, demo_load, demo_logins, demo_step
 from offerdesk.payouts.models import Payment
 from offerdesk.vouchers.choices import ReferralStatus, VoucherStatus
@@ -68,6 +68,7 @@ def test_the_command_prints_the_logins_and_the_admin_url_and_runs_twice() -> Non
     assert "already loaded" in second.getvalue()
     for output in (first.getvalue(), second.getvalue()):
         assert ADMIN_URL in output
+        assert f"Portal: {PORTAL_URL}" in output
         assert all(login.username in output for login in demo_logins())
     assert Customer.objects.filter(tpid=MARKER_TPID).count() == 1
 

@@ -160,3 +160,36 @@ def test_a_superuser_must_use_a_second_factor_and_a_partner_may(cast: Cast) -> N
         sign_in(client, user.username)
         response = client.get(reverse("portal:account"))
         assert (response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")) is sent_to_enrol
+
+
+def test_a_password_change_needs_the_current_password_refuses_by_field_and_is_audited(cast: Cast) -> None:
+    pat = with_password(cast.pat)
+    client = Client()
+    sign_in(client, "pat")
+    url = reverse("account_change_password")
+    # A wrong current password: refused by its field, nothing changed
+    refused = client.post(
+        url, {"oldpassword": "wrong", "password1": "Fresh-Harbour-2026", "password2": "Fresh-Harbour-2026"}
+    )
+    assert refused.status_code == 200
+    assert "oldpassword" in refused.context["form"].errors
+    pat.refresh_from_db()
+    assert pat.check_password(PASSWORD)
+    # New passwords that differ: refused by the field, nothing changed
+    mismatch = client.post(
+        url, {"oldpassword": PASSWORD, "password1": "Fresh-Harbour-2026", "password2": "Other-2026x"}
+    )
+    assert "password2" in mismatch.context["form"].errors
+    pat.refresh_from_db()
+    assert pat.check_password(PASSWORD)
+    # The right one: changed, still signed in, and on the audit trail
+    assert (
+        client.post(
+            url, {"oldpassword": PASSWORD, "password1": "Fresh-Harbour-2026", "password2": "Fresh-Harbour-2026"}
+        ).status_code
+        == 302
+    )
+    pat.refresh_from_db()
+    assert pat.check_password("Fresh-Harbour-2026")
+    assert client.get(reverse("portal:account")).status_code == 200
+    assert [e.actor for e in audit_events("password.change")] == [pat]

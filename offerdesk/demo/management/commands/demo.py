@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from offerdesk.core.cli import OfferDeskCommand
-from offerdesk.demo.data import ADMIN_URL, DEMO_END
+from offerdesk.demo.data import ADMIN_URL, DEMO_END, PORTAL_URL
 from offerdesk.demo.services import DemoNotAllowed, DemoStepRefused, demo_counts, demo_load, demo_logins
 
 
@@ -37,10 +37,12 @@ class Command(OfferDeskCommand):
         self.say(f"{'username':<{width}}  password  {'role':<10}  scope")
         for login in logins:
             self.say(f"{login.username:<{width}}  {login.password:<8}  {login.role:<10}  {login.scope}".rstrip())
-        self.say(f"\nAdmin: {ADMIN_URL}")
+        self.say(f"\nPortal: {PORTAL_URL} (sign in with a username above, or its e-mail, and the password)")
+        self.say(f"Admin: {ADMIN_URL}")
         return {
             "loaded": loaded,
             "counts": counts,
             "logins": [asdict(login) for login in logins],
+            "portal_url": PORTAL_URL,
             "admin_url": ADMIN_URL,
         }
