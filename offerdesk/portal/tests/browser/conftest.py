@@ -25,6 +25,7 @@ from aiosmtpd.controller import Controller
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.db import connections
 from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, Page, Playwright, Request, Route, sync_playwright
 
@@ -81,8 +82,13 @@ def _orm_beside_playwright() -> Iterator[None]:
 # Module-scoped: started before the test's throwaway database is made (function scope), stopped after the last.
 @pytest.fixture(scope="module")
 def playwright(_orm_beside_playwright: None) -> Iterator[Playwright]:
+    # Playwright's greenlets give the ORM's per-context connections a context of their own: close what the tests
+    # before opened, and what these open, so that no session is left on the test database (PostgreSQL copies
+    # it as a template for each throwaway database, which needs it alone).
+    connections.close_all()
     with sync_playwright() as driver:
         yield driver
+        connections.close_all()
 
 
 @pytest.fixture(scope="module")
