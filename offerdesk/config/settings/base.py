@@ -131,7 +131,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# ------------------------------------------------------------------------------------ sign-in (ADR 16)
+# ------------------------------------------------------------------------------------ sign-in (ADR 18)
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
