@@ -1,7 +1,6 @@
 """Production: secure defaults; SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL must come from the environment."""
 
 import os
-from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -34,7 +33,7 @@ CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
 # Static files: `offerdesk collectstatic` writes them with hashed names, WhiteNoise serves them (ADR 17).
-STORAGES: dict[str, dict[str, Any]] = {
+STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
