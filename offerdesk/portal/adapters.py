@@ -1,4 +1,4 @@
-"""allauth's hooks: no self sign-up, and every failed or throttled sign-in is audited (ADR 18)."""
+"""allauth's hooks: no self sign-up, and every failed or throttled sign-in is audited (ADR 20)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Sessions that end after inactivity, and staff who must set up a second factor before anything else (ADR 18)."""
+"""Sessions that end after inactivity, and staff who must set up a second factor before anything else (ADR 20)."""
 
 from __future__ import annotations
 

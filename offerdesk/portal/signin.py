@@ -1,4 +1,4 @@
-"""The audit trail of signing in: every success and every failure, with where it came from (ADR 18).
+"""The audit trail of signing in: every success and every failure, with where it came from (ADR 20).
 
 allauth does the signing in; this module only listens (its adapter and Django's and allauth's signals)
 and writes one audit row per event through the audit app's service."""

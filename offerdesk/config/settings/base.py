@@ -132,7 +132,7 @@ STORAGES: dict[str, dict[str, Any]] = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# ------------------------------------------------------------------------------------ sign-in (ADR 18)
+# ------------------------------------------------------------------------------------ sign-in (ADR 20)
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
