@@ -296,7 +296,11 @@ TABLE: dict[str, Entry] = {
         reviewer, lambda w: {"request": w.request("sow")}, {"question": raw("which workloads?")}
     ),
     "review_verify_seats": Entry(reviewer, lambda w: {"request": w.request("poe")}, {"users": raw(600, "550")}),
-    "review_provide_info": Entry(pat, lambda w: {"request": w.request("sow")}, {"note": raw("see attached")}),
+    "review_provide_info": Entry(
+        pat,
+        lambda w: {"request": w.request("sow")},
+        {"note": raw("see attached"), "attachment": raw(None, ("sites.pdf", b"%PDF-1.7\n"))},
+    ),
     "payment_fix_local_amount": Entry(finance, lambda w: {"payment": Payment.objects.get(pk=w.payment)}, {}),
     "exchange_rate_set": Entry(
         operator,
