@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from django.test import TransactionTestCase
+from django.core.files.storage import storages
+from django.test import TransactionTestCase, override_settings
 from pytest_django.fixtures import validate_django_db
 
 from offerdesk.vouchers.models import Voucher
@@ -64,6 +66,26 @@ def _transactional_tests_run_in_a_throwaway_database(request: pytest.FixtureRequ
             yield
     finally:
         _Throwaway.ran = True
+
+
+@pytest.fixture(scope="session")
+def _seal_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the session's self-signed document certificate is created on first use."""
+    return tmp_path_factory.mktemp("seal")
+
+
+@pytest.fixture(autouse=True)
+def _documents_in_a_throwaway_folder(tmp_path_factory: pytest.TempPathFactory, _seal_dir: Path) -> Iterator[None]:
+    """Stored documents go to a folder of the test's own, never var/; the seal certificate is the session's."""
+    folder = tmp_path_factory.mktemp("documents")
+    documents = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(folder)}}
+    with override_settings(
+        STORAGES={**storages.backends, "documents": documents},
+        VAR_DIR=_seal_dir,
+        OFFERDESK_DOCUMENT_CERT_FILE="",
+        OFFERDESK_DOCUMENT_KEY_FILE="",
+    ):
+        yield
 
 
 @pytest.fixture

@@ -25,6 +25,8 @@ from offerdesk.catalogue.selectors import offer_get
 from offerdesk.core.dates import clock_at, local_moment
 from offerdesk.customers import services as customers
 from offerdesk.customers.models import CompanyGroup, Customer
+from offerdesk.documents.models import Document
+from offerdesk.documents.services import document_prepare, document_sign
 from offerdesk.partners.choices import FrpStatus
 from offerdesk.partners.models import Partner
 from offerdesk.partners.services import partner_assign_fpm, partner_create
@@ -41,6 +43,7 @@ DOMAIN_APPS = (
     "partners",
     "vouchers",
     "redemptions",
+    "documents",
     "reviews",
     "payouts",
     "notifications",
@@ -415,3 +418,33 @@ def approved_sow(
     actor = User.objects.filter(role=Role.PARTNER, partner=partner).order_by("id").first() or cast.operator
     sow = submit(actor=actor, voucher=voucher, partner=partner, kind="SOW", when=submitted, value=value)
     return approve(cast, sow, when=approved)
+
+
+# ------------------------------------------------------------------------------------------ documents
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chromium/140"
+
+
+def prepare_document(
+    *, actor: User, voucher: Voucher, partner: Partner, kind: str = "SOW", when: str = "2023-10-02", **figures: Any
+) -> Document:
+    """A partner's user prepares the program template for a voucher, pre-filled with these figures."""
+    with on(when):
+        return document_prepare(actor=actor, voucher=voucher, partner=partner, kind=kind, **figures)
+
+
+def sign_document(
+    document: Document, *, actor: User, party: str, when: str = "2023-10-02", name: str | None = None, **extra: Any
+) -> Document:
+    """One party's user signs what it was shown (the document's hash, unless told), at 14:00 unless told."""
+    with on(when, extra.pop("time", "14:00")):
+        return document_sign(
+            actor=actor,
+            document=document,
+            party=party,
+            name=name or f"{actor.username.title()} Signer",
+            title=extra.pop("title", "Director"),
+            ip=extra.pop("ip", "203.0.113.7"),
+            user_agent=extra.pop("user_agent", BROWSER),
+            shown_sha256=extra.pop("shown_sha256", document.sha256),
+        )

@@ -30,6 +30,7 @@ from offerdesk.customers.models import (
     SeatLicence,
     WorkloadUsage,
 )
+from offerdesk.documents.models import Document, DocumentSignature
 from offerdesk.jobs.models import DailyRun, ScheduledRun, WorkerBeat
 from offerdesk.jobs.services import daily_run, schedule_tick, worker_beat
 from offerdesk.notifications.models import OutboxMessage
@@ -42,7 +43,7 @@ from offerdesk.reviews.models import Decision
 from offerdesk.reviews.services import review_approve
 from offerdesk.vouchers.models import Deal, Nomination, Referral, Voucher, VoucherReminder
 from offerdesk.vouchers.services import deal_record, nomination_create, voucher_issue
-from tests.factories import DOMAIN_APPS, Cast, on
+from tests.factories import DOMAIN_APPS, Cast, on, prepare_document, sign_document
 
 # Rows that change only through services (or never): the admin shows them and nothing more.
 VIEW_ONLY: set[type[Model]] = {
@@ -59,6 +60,8 @@ VIEW_ONLY: set[type[Model]] = {
     VoucherReminder,
     RedemptionRequest,
     Signature,
+    Document,
+    DocumentSignature,
     Decision,
     Payment,
     PaymentConversion,
@@ -206,6 +209,9 @@ def everything(desk: Desk) -> Iterator[Desk]:
             partner=desk.partner,
         )
     request = submitted_sow(desk, redeemed)
+    # A SOW document for the idle voucher, signed by the partner
+    document = prepare_document(actor=desk.partner_user, voucher=idle, partner=desk.partner, when="2023-11-01")
+    sign_document(document, actor=desk.partner_user, party="partner", when="2023-11-01")
     with on("2023-11-03"):
         review_approve(actor=desk.cast.reviewer, request=request)
     with on("2023-11-30"):

@@ -38,6 +38,7 @@ from offerdesk.catalogue.services import parameter_set
 from offerdesk.core.errors import DomainError, InvalidInput
 from offerdesk.customers.models import CompanyGroup, Customer
 from offerdesk.customers.services import customer_create
+from offerdesk.documents.models import Document
 from offerdesk.partners.models import Partner
 from offerdesk.partners.services import partner_create
 from offerdesk.payouts.models import Payment
@@ -55,11 +56,14 @@ from tests.factories import (
     cso_poe,
     cso_voucher,
     customer,
+    customer_user,
     deal,
     make_cast,
     mws_nominate,
     mws_voucher,
     on,
+    prepare_document,
+    sign_document,
     snapshot,
     submit,
 )
@@ -120,6 +124,7 @@ class World:
     group: int
     override: int
     payment: int
+    poe_document: int
 
     def customer(self, name: str = "contoso") -> Customer:
         return Customer.objects.get(pk=getattr(self, name))
@@ -133,6 +138,9 @@ class World:
     def partner(self) -> Partner:
         return Partner.objects.get(pk=self.cast.fabrikam.pk)
 
+    def document(self) -> Document:
+        return Document.objects.get(pk=self.poe_document)
+
 
 def build_world() -> World:
     cast = make_cast()
@@ -145,7 +153,9 @@ def build_world() -> World:
     poe = cso_poe(actor=cast.pat, voucher=cso_2, partner=cast.fabrikam, when="2023-10-10")
     pending = cso_customer(cast.operator, tpid="T-300", name="Woodgrove")
     referral = Referral.objects.get(nomination=cso_nominate(cast, customer=pending, partner=cast.northwind))
-    dep = mws_voucher(cast, customer=customer(cast.operator, tpid="T-600", name="Adatum"))
+    adatum = customer(cast.operator, tpid="T-600", name="Adatum")
+    customer_user(adatum, "ana")
+    dep = mws_voucher(cast, customer=adatum)
     paid = approved_sow(cast, voucher=dep, partner=cast.fabrikam, submitted="2023-10-10", approved="2023-10-11")
     litware = customer(cast.operator, tpid="T-700", name="Litware")
     mws_nominate(cast, customer=litware, when="2023-09-01")
@@ -154,7 +164,10 @@ def build_world() -> World:
         group = CompanyGroup.objects.create(name="Contoso Group")
         override = parameter_set(actor=cast.operator, key="pay.lag_days", value="40", program_code="MWS")
     payment = Payment.objects.get(request=paid)
-    ids = (contoso, litware, voucher, dep, sow, poe, referral, group, override, payment)
+    # Fabrikam's POE for Adatum, prepared and signed by pat: it awaits the customer
+    document = prepare_document(actor=cast.pat, voucher=dep, partner=cast.fabrikam, kind="POE", when="2023-11-01")
+    sign_document(document, actor=cast.pat, party="partner", when="2023-11-01")
+    ids = (contoso, litware, voucher, dep, sow, poe, referral, group, override, payment, document)
     return World(cast, *(obj.pk for obj in ids))
 
 
@@ -192,6 +205,11 @@ def pat(cast: Cast) -> User:
 
 def nico(cast: Cast) -> User:
     return cast.nico
+
+
+def adatum_user(cast: Cast) -> User:
+    """A user of Adatum's, the customer of the DEP voucher."""
+    return User.objects.get(username="ana")
 
 
 def nothing(world: World) -> dict[str, Any]:
@@ -290,6 +308,42 @@ TABLE: dict[str, Entry] = {
             "document_hash": raw("", "ab" * 32),
         },
     ),
+    "document_prepare": Entry(
+        pat,
+        lambda w: {"voucher": w.voucher("dep"), "partner": w.partner()},
+        {
+            "kind": raw("POE", "SOW"),
+            "value": raw(None, "10000.00"),
+            "users_deployed": raw(None, 600),
+            "workload_users": raw(None, {"Exchange Online": 600}),
+        },
+    ),
+    "document_sign": Entry(
+        adatum_user,
+        lambda w: {"document": w.document()},
+        {
+            "party": raw("customer", "partner"),
+            "name": raw("Ana Adatum"),
+            "title": raw("CIO", ""),
+            "ip": raw("203.0.113.7", None, "::1"),
+            "user_agent": raw("Mozilla/5.0", ""),
+            "shown_sha256": raw("ab" * 32),
+        },
+    ),
+    "document_decline": Entry(adatum_user, lambda w: {"document": w.document()}, {"reason": raw("", "no")}),
+    "document_submit": Entry(pat, lambda w: {"document": w.document()}, {}),
+    "document_upload": Entry(
+        pat,
+        lambda w: {"voucher": w.voucher("cso"), "partner": w.partner()},
+        {
+            "kind": raw("POE", "SOW"),
+            "data": raw(b"%PDF-1.4\n%%EOF\n", b"GIF89a"),
+            "signers": signatures(),
+            "value": raw(None, "10000.00"),
+            "users_deployed": raw(None, 600),
+            "workload_users": raw(None, {"Exchange Online": 600}),
+        },
+    ),
     "review_approve": Entry(reviewer, lambda w: {"request": w.request("sow")}, {"reason": raw("", "fine")}),
     "review_reject": Entry(reviewer, lambda w: {"request": w.request("sow")}, {"reason": raw("unsigned")}),
     "review_request_info": Entry(
@@ -376,7 +430,7 @@ def test_the_table_covers_every_audited_service_and_every_argument() -> None:
     for name, entry in TABLE.items():
         parameters = set(inspect.signature(SERVICES[name]).parameters) - {"actor"}
         objects = {"customer", "group", "company_group", "offer", "partner", "fpm", "referral", "voucher", "request"}
-        objects |= {"payment"}
+        objects |= {"payment", "document"}
         assert parameters - objects == set(entry.raw), name
 
 
@@ -436,7 +490,9 @@ def test_a_boolean_face_value_issues_no_voucher(cast: Cast) -> None:
 
 def test_a_fourteen_digit_sow_value_is_refused_and_the_review_queue_still_reads(cast: Cast) -> None:
     # Today 10000000000000 was stored on SQLite and then every read of the review queue crashed
-    dep = mws_voucher(cast, customer=customer(cast.operator, tpid="T-600", name="Adatum"))
+    adatum = customer(cast.operator, tpid="T-600", name="Adatum")
+    customer_user(adatum, "ana")
+    dep = mws_voucher(cast, customer=adatum)
     before = snapshot()
     with pytest.raises(InvalidInput, match="value: has at most 12 digits before the point"):
         submit(
@@ -500,6 +556,7 @@ BAD_COMMAND_LINES: dict[str, list[tuple[str, ...]]] = {
     ],
     "daily": [("--date", "not-a-date"), ("--date", "2024-13-01")],
     "db_roles": [("--app-role", "Bad\x00Role")],
+    "document": [("verify",), ("sign", "x.pdf"), ("verify", "/no/such/file.pdf")],
     "demo": [("--no-such-option",)],
     "import": [
         ("customers", "/no/such/file.csv", "--user", "omar"),

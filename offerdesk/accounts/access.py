@@ -142,9 +142,14 @@ def access_decision_scope(user: User) -> Q:
     return _tenant_scope(user, partner="request__partner", customer=None)
 
 
-def access_document_scope(user: User) -> Q:
-    """A request's signed document, as its `Signature` rows: the partner that sent it, the customer that signed it."""
+def access_signature_scope(user: User) -> Q:
+    """A request's `Signature` rows: the partner that sent it, the customer that signed it."""
     return _tenant_scope(user, partner="request__partner", customer="request__voucher__customer")
+
+
+def access_document_scope(user: User) -> Q:
+    """A SOW or POE document: the partner that prepared or uploaded it, the customer whose voucher it is for."""
+    return _tenant_scope(user, partner="partner", customer="voucher__customer")
 
 
 def access_payment_scope(user: User) -> Q:

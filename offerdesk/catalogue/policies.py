@@ -62,6 +62,8 @@ class RulebookPolicy:
     one_open_request_rule: ClassVar[str]
     # The rule cited when a request is made on a cancelled voucher.
     cancelled_voucher_rule: ClassVar[str]
+    # The rule cited when a document is not the program's template, or not signed by both parties.
+    template_rule: ClassVar[str]
     # Which amount computation the payouts app applies to an approval.
     payout_calculator: ClassVar[str]
 
@@ -111,6 +113,7 @@ class CsoPolicy(RulebookPolicy):
     sla_days_param = "cso.sla_business_days"
     one_open_request_rule = "CSO-RED-01"
     cancelled_voucher_rule = "CSO-RED-03"
+    template_rule = "CSO-RED-02"
     payout_calculator = "per_user"
 
     def nomination_findings(self, s: Situation) -> list[Finding]:
@@ -157,6 +160,7 @@ class DeploymentPolicy(RulebookPolicy):
     sla_days_param = "mws.sla_business_days"
     one_open_request_rule = "MWS-LIM-04"
     cancelled_voucher_rule = "MWS-RED-01"
+    template_rule = "MWS-RED-03"
     payout_calculator = "face_value_split"
 
     def nomination_findings(self, s: Situation) -> list[Finding]:

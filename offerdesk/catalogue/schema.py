@@ -170,6 +170,17 @@ class Offer(Strict):
     variants: list[Variant] = []
 
 
+class DocumentTemplate(Strict):
+    """A program's SOW or POE template: what the generated document says, under an ID and a version."""
+
+    id: str = Field(min_length=1, max_length=40)
+    kind: Literal["SOW", "POE"]
+    version: str = Field(min_length=1, max_length=20)
+    title: str
+    paragraphs: list[str] = Field(min_length=1)
+    attestation: str
+
+
 class Program(Strict):
     code: str
     name: str
@@ -203,6 +214,7 @@ class CatalogueFile(Strict):
     countries: Countries | None = None
     prior_e3_limit: dict[Segment, int] = {}
     combination_caps: list[Band] = []
+    templates: list[DocumentTemplate] = Field(min_length=1)
 
     @field_validator("parameters")
     @classmethod
@@ -242,6 +254,15 @@ class CatalogueFile(Strict):
         missing = wanted - keys
         if missing:
             raise ValueError(f"parameters referenced but not declared: {sorted(missing)}")
+        declared = {t.id: t.kind for t in self.templates}
+        if len(declared) != len(self.templates):
+            raise ValueError("template ids must be unique within a program")
+        for offer in self.offers:
+            for kind, template in (("SOW", offer.sow_template), ("POE", offer.poe_template)):
+                if declared.get(template) != kind:
+                    raise ValueError(
+                        f"offer {offer.code}: its {kind} template {template!r} is not a declared {kind} template"
+                    )
         if self.program.rulebook == "deployment" and (self.skus is None or self.countries is None):
             raise ValueError("a deployment program needs [skus] and [countries]")
         return self

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from .loader import LoadedProgram, get_catalogue
 from .models import Offer, ParameterOverride
 from .params import Params, coerce_value
+from .schema import DocumentTemplate
 from .schema import Offer as OfferSpec
 
 
@@ -23,6 +24,13 @@ def offer_get(*, name_or_code: str) -> Offer:
 def offer_spec(*, offer: Offer | str) -> tuple[LoadedProgram, OfferSpec]:
     """The catalogue's description of an offer."""
     return get_catalogue().offer(offer if isinstance(offer, str) else offer.code)
+
+
+def document_template(*, offer: Offer | str, kind: str) -> DocumentTemplate:
+    """The program template a SOW or POE of this offer is made from (CSO-RED-02, MWS-RED-03)."""
+    program, spec = offer_spec(offer=offer)
+    template_id = spec.sow_template if kind == "SOW" else spec.poe_template
+    return next(t for t in program.file.templates if t.id == template_id)  # the schema checks it is declared
 
 
 def params_for(*, program_code: str, on: dt.date) -> Params:

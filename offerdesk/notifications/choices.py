@@ -14,6 +14,7 @@ class NoticeKind(models.TextChoices):
     INFO_REQUESTED = "information requested"
     REFERRAL_DECLINED = "referral declined"
     PARTNER_CHOSEN = "partner chosen"
+    DOCUMENT_TO_SIGN = "document to sign"
 
 
 class OutboxStatus(models.TextChoices):

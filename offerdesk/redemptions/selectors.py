@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from offerdesk.accounts.access import access_document_scope, access_get, access_request_scope, access_scoped
+from offerdesk.accounts.access import access_get, access_request_scope, access_scoped, access_signature_scope
 from offerdesk.accounts.models import User
 
 from .models import RedemptionRequest, Signature
@@ -24,17 +24,17 @@ def request_get_for(*, user: User, key: int) -> RedemptionRequest:
     return access_get(request_list(user=user), what="request", pk=key)
 
 
-def document_list(*, user: User) -> QuerySet[Signature]:
-    """The signed documents the user may see: there is no document model yet, so a document is its
-    request's template and hash with one `Signature` row per party; these are the rows."""
+def signature_list(*, user: User) -> QuerySet[Signature]:
+    """The signatures on the requests the user may see, one row per party (the documents themselves are
+    the documents app's)."""
     return access_scoped(
         Signature.objects.select_related("request__partner", "request__voucher__customer").order_by(
             "request_id", "party"
         ),
-        access_document_scope(user),
+        access_signature_scope(user),
     )
 
 
-def document_get_for(*, user: User, key: int) -> Signature:
-    """One signature of a request's document, if the user may see it."""
-    return access_get(document_list(user=user), what="document signature", pk=key)
+def signature_get_for(*, user: User, key: int) -> Signature:
+    """One signature of a request, if the user may see it."""
+    return access_get(signature_list(user=user), what="signature", pk=key)

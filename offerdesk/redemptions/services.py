@@ -17,7 +17,7 @@ from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.policies import RulebookPolicy, policy_for
 from offerdesk.catalogue.rules import RedemptionFacts, evaluate_redemption
 from offerdesk.catalogue.rules.facts import ExistingRequest, fail
-from offerdesk.catalogue.selectors import offer_spec, params_for
+from offerdesk.catalogue.selectors import document_template, offer_spec, params_for
 from offerdesk.core import dates, parsing
 from offerdesk.core.errors import InvalidInput, RuleViolation
 from offerdesk.partners.models import Partner
@@ -43,8 +43,7 @@ class SignatureInput:
 
 def redemption_template_id(*, voucher: Voucher, kind: str) -> str:
     """The identity of the program template a request of this kind must be made from (CSO-RED-02, MWS-RED-03)."""
-    _, spec = offer_spec(offer=voucher.offer)
-    return spec.sow_template if kind == RequestKind.SOW else spec.poe_template
+    return document_template(offer=voucher.offer, kind=kind).id
 
 
 def sla_due(*, submitted_on: dt.date, params: Any, policy: RulebookPolicy) -> dt.date:
@@ -117,9 +116,10 @@ def _parse_document_hash(raw: Any) -> str:
     return text
 
 
-def _clean_figures(
+def redemption_figures(
     *, kind: str, value: Any, users_deployed: Any, workload_users: Any, workloads: list[str]
 ) -> tuple[Decimal | None, int | None, dict[str, int]]:
+    """The SOW value, users deployed and users per workload, parsed (OD-IN-01); a name from nowhere refused."""
     amount = parsing.parse_optional_money(value, field="value")
     users = parsing.parse_optional_whole(users_deployed, field="users deployed")
     per_workload: dict[str, int] = {}
@@ -167,7 +167,7 @@ def redemption_submit(
         raise parsing.refuse("signatures", "a signature needs the signer's name")
     voucher = voucher_lock(voucher_id=voucher.pk)
     _, spec = offer_spec(offer=voucher.offer)
-    amount, users, per_workload = _clean_figures(
+    amount, users, per_workload = redemption_figures(
         kind=kind,
         value=value,
         users_deployed=users_deployed,

@@ -20,6 +20,7 @@ from offerdesk.accounts.models import User
 from offerdesk.audit.models import AuditEvent
 from offerdesk.core.errors import NotFound
 from offerdesk.customers.models import Customer
+from offerdesk.documents.services import document_prepare
 from offerdesk.notifications.choices import NoticeKind
 from offerdesk.notifications.models import OutboxMessage
 from offerdesk.payouts.models import Payment
@@ -99,10 +100,18 @@ ENTITIES = {
         ),
         Entity(
             "redemptions",
-            "document",
+            "signature",
             lambda w: w["poe"].signatures.get(party="partner"),
             frozenset({*STAFF, *FABRIKAM_SIDE, "customer"}),
             touch=lambda s: (s.request.partner.name, s.request.voucher.customer.name),
+        ),
+        Entity(
+            "documents",
+            "document",
+            lambda w: w["document"],
+            frozenset({*STAFF, *FABRIKAM_SIDE, "customer"}),
+            key="key",
+            touch=lambda d: (d.partner.name, d.voucher.customer.name, d.voucher.offer.program.code, d.request),
         ),
         Entity(
             "reviews",
@@ -168,10 +177,20 @@ ENTITIES = {
 
 @pytest.fixture
 def world(cast: Cast, cso: Voucher) -> dict[str, Any]:
-    """Contoso's CSO voucher, mapped to Fabrikam: SOW and POE approved, the POE paid; a deal of Contoso's;
-    a user for Contoso and one for Adatum; pat is the Fabrikam mailbox the notices go to."""
+    """Contoso's CSO voucher, mapped to Fabrikam: SOW and POE approved, the POE paid, a POE document left
+    unsigned; a deal of Contoso's; a user for Contoso and one for Adatum; pat is the Fabrikam mailbox the
+    notices go to."""
     User.objects.filter(pk=cast.pat.pk).update(email=cast.fabrikam.primary_contact)
     approved_sow(cast, voucher=cso, submitted="2023-10-02", approved="2023-10-04")
+    with on("2024-01-09"):  # a POE document Fabrikam prepared and left unsigned
+        document = document_prepare(
+            actor=cast.pat,
+            voucher=cso,
+            partner=cast.fabrikam,
+            kind="POE",
+            users_deployed=1200,
+            workload_users={"Exchange Online": 1200, "Teams": 1200},
+        )
     poe = cso_poe(actor=cast.pat, voucher=cso, partner=cast.fabrikam, when="2024-01-10", users=1200)
     with on("2024-01-11"):
         review_verify_seats(actor=cast.reviewer, request=poe, users=1100)
@@ -193,7 +212,13 @@ def world(cast: Cast, cso: Voucher) -> dict[str, Any]:
         "auditor": cast.auditor,
         "superuser": User.objects.create_superuser(username="root", email="root@offerdesk.example"),
     }
-    return {"cast": cast, "voucher": cso, "poe": poe, "users": {k: User.objects.get(pk=u.pk) for k, u in users.items()}}
+    return {
+        "cast": cast,
+        "voucher": cso,
+        "poe": poe,
+        "document": document,
+        "users": {k: User.objects.get(pk=u.pk) for k, u in users.items()},
+    }
 
 
 def scoped_getters() -> set[str]:

@@ -42,6 +42,22 @@ excluded_sectors = []
 sow_template = "SOW"
 poe_template = "POE"
 
+[[templates]]
+id = "SOW"
+kind = "SOW"
+version = "1"
+title = "A test SOW"
+paragraphs = ["scope"]
+attestation = "signed"
+
+[[templates]]
+id = "POE"
+kind = "POE"
+version = "1"
+title = "A test POE"
+paragraphs = ["delivery"]
+attestation = "signed"
+
 [[parameters]]
 key = "x.days"
 type = "int"
@@ -125,6 +141,12 @@ def write(tmp_path: Path, text: str, name: str = "broken.toml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_an_offer_naming_a_template_the_file_does_not_declare_is_refused(tmp_path: Path) -> None:
+    text = MINIMAL.format(code="TST", offer="TO", default=3).replace('poe_template = "POE"', 'poe_template = "SOW"')
+    with pytest.raises(CatalogueError, match=r"offer TO: its POE template 'SOW' is not a declared POE template"):
+        load_file(write(tmp_path, text))
 
 
 def test_a_minimal_file_loads(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "offerdesk.partners",
     "offerdesk.vouchers",
     "offerdesk.redemptions",
+    "offerdesk.documents",
     "offerdesk.reviews",
     "offerdesk.payouts",
     "offerdesk.notifications",
@@ -165,6 +167,23 @@ OFFERDESK_MFA_ROLES = ("operator", "reviewer", "finance")
 # at most once a minute (portal.middleware.SessionIdleMiddleware) rather than on every request.
 SESSION_COOKIE_AGE = int(os.environ.get("OFFERDESK_SESSION_IDLE_SECONDS", str(2 * 60 * 60)))
 OFFERDESK_SESSION_REFRESH_SECONDS = 60
+
+# Where SOW and POE documents are stored, through Django's storage API under random names: the file system
+# by default; any storage backend by configuration, e.g. S3-compatible storage with django-storages:
+# OFFERDESK_DOCUMENT_STORAGE=storages.backends.s3.S3Storage
+# OFFERDESK_DOCUMENT_STORAGE_OPTIONS='{"bucket_name": "offerdesk-documents", "endpoint_url": "https://…"}'
+STORAGES["documents"] = {
+    "BACKEND": os.environ.get("OFFERDESK_DOCUMENT_STORAGE", "django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": json.loads(os.environ.get("OFFERDESK_DOCUMENT_STORAGE_OPTIONS", "") or "{}")
+    or {"location": str(MEDIA_ROOT / "documents"), "base_url": None},
+}
+# The certificate that seals signed documents (PEM files). Unset: a self-signed one is created on first use
+# under the var dir (development, tests); a deployment configures its own.
+OFFERDESK_DOCUMENT_CERT_FILE = os.environ.get("OFFERDESK_DOCUMENT_CERT_FILE", "")
+OFFERDESK_DOCUMENT_KEY_FILE = os.environ.get("OFFERDESK_DOCUMENT_KEY_FILE", "")
+OFFERDESK_DOCUMENT_KEY_PASSWORD = os.environ.get("OFFERDESK_DOCUMENT_KEY_PASSWORD", "")
+# The address the portal is reached at, for links in e-mails (no trailing slash).
+OFFERDESK_SITE_URL = os.environ.get("OFFERDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # E-mail (Django's MAILERS): files under var/mail in development, SMTP in production, memory in tests.
 EMAIL_BACKEND_PATH = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

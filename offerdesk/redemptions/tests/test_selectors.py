@@ -6,7 +6,7 @@ import pytest
 
 from offerdesk.core.errors import NotFound
 from offerdesk.payouts.selectors import payment_list
-from offerdesk.redemptions.selectors import document_list, request_get_for, request_list
+from offerdesk.redemptions.selectors import request_get_for, request_list, signature_list
 from offerdesk.reviews.selectors import decision_list
 from offerdesk.reviews.services import review_reject
 from offerdesk.vouchers.models import Voucher
@@ -36,7 +36,7 @@ def test_a_partner_rejected_on_a_voucher_then_bound_to_another_sees_its_own_requ
     # And it sees its own rejected request, its own signatures and its own rejection, nothing of Northwind's
     assert list(request_list(user=cast.pat)) == [own]
     assert request_get_for(user=cast.pat, key=own.pk) == own
-    assert {s.request_id for s in document_list(user=cast.pat)} == {own.pk}
+    assert {s.request_id for s in signature_list(user=cast.pat)} == {own.pk}
     assert [(d.request_id, d.outcome) for d in decision_list(user=cast.pat)] == [(own.pk, "rejected")]
     # While Northwind sees the voucher and its own request, not Fabrikam's
     assert voucher_get_for(user=cast.nico, key=dep.code) == dep
