@@ -43,7 +43,7 @@ from offerdesk.redemptions.services import (
 )
 from offerdesk.vouchers.lock_objects import voucher_lock
 from offerdesk.vouchers.models import Voucher
-from offerdesk.vouchers.notices import customer_addresses
+from offerdesk.vouchers.notices import customer_addresses, voucher_context
 
 from . import generation, reading, sealing
 from .choices import DOCUMENT_TRANSITIONS, LIVE_DOCUMENT_STATUSES, DocumentOrigin, DocumentStatus, SignatureMethod
@@ -231,26 +231,32 @@ def _require_signer(actor: User | None, document: Document, party: str) -> User:
     return actor
 
 
+def _context(document: Document, **extra: Any) -> dict[str, Any]:
+    voucher = document.voucher
+    return {
+        **voucher_context(voucher),
+        "partner_name": document.partner.name,
+        "document_kind": document.get_kind_display(),
+        "template_id": document.template_id,
+        "document_key": document.key,
+        **extra,
+    }
+
+
 def _notify_customer(document: Document, *, partner_signer: str) -> None:
     """The partner has signed: the customer's contacts get the link to read and sign."""
-    voucher = document.voucher
-    contacts, _ = customer_addresses(voucher.customer)
-    notice_queue(
-        kind=NoticeKind.DOCUMENT_TO_SIGN,
-        to=contacts,
-        context={
-            "program_name": voucher.offer.program.name,
-            "offer_name": voucher.offer.name,
-            "customer_name": voucher.customer.name,
-            "partner_name": document.partner.name,
-            "voucher_code": voucher.code,
-            "document_kind": document.get_kind_display(),
-            "template_id": document.template_id,
-            "partner_signer": partner_signer,
-            "link": document_link(document),
-        },
-        target=document,
-    )
+    contacts, _ = customer_addresses(document.voucher.customer)
+    context = _context(document, partner_signer=partner_signer, link=document_link(document))
+    notice_queue(kind=NoticeKind.DOCUMENT_TO_SIGN, to=contacts, context=context, target=document)
+    outbox_deliver_on_commit()
+
+
+def _notify_partner(document: Document, kind: NoticeKind, **extra: Any) -> None:
+    """The customer has signed (the document is sealed) or declined: the partner's primary contact hears of it,
+    the FPM in copy where the program copies it on every e-mail to the partner (CSO-NOT-01)."""
+    partner = document.partner
+    cc = [partner.program_manager] if policy_for(document.voucher.offer.program).copies_partner_manager else []
+    notice_queue(kind=kind, to=[partner.primary_contact], cc=cc, context=_context(document, **extra), target=document)
     outbox_deliver_on_commit()
 
 
@@ -341,6 +347,8 @@ def document_sign(
     transition_apply(document, DOCUMENT_TRANSITIONS, new, what="document", extra_fields=extra)
     if party == SignatureParty.PARTNER:
         _notify_customer(document, partner_signer=name)
+    else:
+        _notify_partner(document, NoticeKind.DOCUMENT_SIGNED, customer_signer=name)
     audit_record(
         actor=actor,
         action="document.sign",
@@ -381,6 +389,8 @@ def document_decline(*, actor: User | None, document: Document, reason: str) -> 
         what="document",
         extra_fields=["declined_reason", "declined_by", "declined_at"],
     )
+    if actor is not None and actor.role == Role.CUSTOMER:
+        _notify_partner(document, NoticeKind.DOCUMENT_DECLINED, reason=reason, declined_by=actor.username)
     audit_record(actor=actor, action="document.decline", target=document, data={"key": document.key, "reason": reason})
     return document
 
@@ -493,7 +503,10 @@ def document_upload(
             f"it is made out for voucher {voucher_code}" if voucher_code else "the voucher code cannot be read from it"
         )
         raise RuleViolation([fail(rule, f"the {kind} must be the program template for voucher {voucher.code}; {seen}")])
-    checks = sealing.check_signatures(data)
+    try:
+        checks = [c.as_dict() for c in sealing.check_signatures(data)]
+    except Exception as error:
+        checks = [{"field": "", "signer": "", "intact": False, "summary": f"the signatures cannot be read: {error}"}]
     template = document_template(offer=voucher.offer, kind=kind)
     digest = sha256_of(data)
     request = redemption_submit(
@@ -522,7 +535,7 @@ def document_upload(
         sha256=digest,
         prepared_by=actor,
         request=request,
-        signature_check=[c.as_dict() for c in checks],
+        signature_check=checks,
     )
     with _stored(document.file, data):
         document.save()
@@ -551,10 +564,10 @@ def document_upload(
                 "sha256": digest,
                 "bytes": len(data),
                 "declared": [f"{s.party}: {s.name}" for s in declared],
-                "digital_signatures": [f"{c.signer}: {c.summary}" for c in checks],
+                "digital_signatures": [f"{c['signer']}: {c['summary']}" for c in checks],
             },
         )
-    return document.request  # type: ignore[return-value]
+    return request
 
 
 # ------------------------------------------------------------------------------------------ verifying

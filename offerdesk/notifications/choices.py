@@ -15,6 +15,8 @@ class NoticeKind(models.TextChoices):
     REFERRAL_DECLINED = "referral declined"
     PARTNER_CHOSEN = "partner chosen"
     DOCUMENT_TO_SIGN = "document to sign"
+    DOCUMENT_SIGNED = "document signed"
+    DOCUMENT_DECLINED = "document declined"
 
 
 class OutboxStatus(models.TextChoices):

@@ -201,6 +201,10 @@ def test_the_customer_declines_with_a_reason(cast: Cast, cso: Voucher) -> None:
         "The scope leaves out Teams.",
         carla,
     )
+    # And Fabrikam hears of it, with the reason, its FPM in copy (CSO-NOT-01)
+    notice = OutboxMessage.objects.get(kind=NoticeKind.DOCUMENT_DECLINED)
+    assert (notice.to, notice.cc) == ([cast.fabrikam.primary_contact], [cast.fabrikam.program_manager])
+    assert "The scope leaves out Teams." in notice.body_text and "The scope leaves out Teams." in notice.body_html
     with pytest.raises(IllegalTransition):
         sign(declined, actor=carla, party="customer")
     assert audit_events("document.decline", "done")[0].data["reason"] == "The scope leaves out Teams."

@@ -20,6 +20,8 @@ from offerdesk.documents.choices import DocumentStatus
 from offerdesk.documents.models import Document
 from offerdesk.documents.sealing import SEAL_FIELD, document_credentials
 from offerdesk.documents.services import document_submit, document_verify
+from offerdesk.notifications.choices import NoticeKind
+from offerdesk.notifications.models import OutboxMessage
 from offerdesk.redemptions.choices import RequestStatus
 from offerdesk.vouchers.models import Voucher
 from tests.factories import Cast, audit_events, customer_user, on, snapshot
@@ -69,6 +71,10 @@ def test_the_last_signature_adds_the_signature_page_and_seals_the_pdf(signed: Do
     assert seal.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
     assert seal.signer_cert.sha256 == document_credentials().certificate.sha256
     assert audit_events("document.sign")[-1].data["sealed_sha256"] == signed.sealed_sha256
+    # And Fabrikam is told it can submit
+    notice = OutboxMessage.objects.get(kind=NoticeKind.DOCUMENT_SIGNED)
+    assert notice.to == [signed.partner.primary_contact]
+    assert "Carla Contoso signed the Statement of Work" in notice.body_text
 
 
 def test_verify_says_an_intact_document_is_for_which_voucher_and_template_signed_by_whom(

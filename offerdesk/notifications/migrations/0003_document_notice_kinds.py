@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='outboxmessage',
             name='kind',
-            field=models.CharField(choices=[('referral', 'Referral'), ('voucher issued', 'Voucher Issued'), ('voucher expiry reminder', 'Expiry Reminder'), ('request approved', 'Request Approved'), ('request rejected', 'Request Rejected'), ('information requested', 'Info Requested'), ('referral declined', 'Referral Declined'), ('partner chosen', 'Partner Chosen'), ('document to sign', 'Document To Sign')], max_length=40),
+            field=models.CharField(choices=[('referral', 'Referral'), ('voucher issued', 'Voucher Issued'), ('voucher expiry reminder', 'Expiry Reminder'), ('request approved', 'Request Approved'), ('request rejected', 'Request Rejected'), ('information requested', 'Info Requested'), ('referral declined', 'Referral Declined'), ('partner chosen', 'Partner Chosen'), ('document to sign', 'Document To Sign'), ('document signed', 'Document Signed'), ('document declined', 'Document Declined')], max_length=40),
         ),
     ]
