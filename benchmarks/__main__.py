@@ -28,6 +28,7 @@ PARTS = {
     "imports": "benchmarks.imports",  # a million customers with seats and usage from a CSV file
     "daily": "benchmarks.daily",  # the daily run over a million vouchers expiring on one day
     "screening": "benchmarks.screening",  # a million customers against every offer, stored line by line
+    "documents": "benchmarks.documents",  # generating, sealing, verifying and reading one SOW
 }
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/offerdesk_bench"
 

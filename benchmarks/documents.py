@@ -1,68 +1,46 @@
-"""Documents: generating, sealing, verifying and reading an upload, each beside its raw library baseline.
+"""Documents: generating, sealing, verifying and reading an upload, each beside the raw library call it rests on.
 
-    python -m benchmarks.documents       # SQLite under var/bench/; DATABASE_URL for PostgreSQL; BENCH_RUNS (5)
-
-Each line is the median of BENCH_RUNS runs, its ratio to the baseline run in the same process (ReportLab
-drawing one page straight to a canvas; pyHanko signing the same PDF with the same key; pypdf parsing it
-with no limits), and the peak memory Python allocated during one more run."""
+`python -m benchmarks documents`. Each line is the median of BENCH_RUNS runs and the peak memory (as every part
+prints); the baseline is not SQL here but the library doing the bare work in the same process: ReportLab drawing
+one page straight to a canvas, pyHanko signing the same PDF with the same key, pyHanko checking the same seal,
+pypdf extracting the same pages' text with no limits."""
 
 from __future__ import annotations
 
 import io
-import os
 import statistics
 import time
-import tracemalloc
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-BASE = Path(__file__).resolve().parents[1]
-RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+from .harness import Bench, PeakMemory
 
 
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "offerdesk.config.settings.dev")
-    if "DATABASE_URL" not in os.environ:
-        folder = BASE / "var" / "bench"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "documents.sqlite3"
-        path.unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", "--noinput", verbosity=0)
-
-
-def measure(func: Callable[[], Any]) -> tuple[float, int]:
-    """The median seconds of RUNS calls, and the peak bytes Python allocated during one more (traced, so slower)."""
-    func()  # warm: imports, font metrics, the certificate
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    tracemalloc.start()
-    func()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+def _median(work: Callable[[], Any], runs: int) -> tuple[float, int]:
+    work()  # warm: imports, font metrics, the certificate on first use
+    times, peak = [], 0
+    for _ in range(runs):
+        with PeakMemory() as memory:
+            start = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - start)
+        peak = max(peak, memory.peak)
     return statistics.median(times), peak
 
 
-def report(label: str, ours: Callable[[], Any], baseline: Callable[[], Any]) -> None:
-    ours_s, ours_peak = measure(ours)
-    base_s, _ = measure(baseline)
+def compare(label: str, work: Callable[[], Any], *, library: Callable[[], Any], runs: int) -> None:
+    """Print the medians of `work` and of the bare `library` call, their ratio and the peak memory."""
+    median, peak = _median(work, runs)
+    raw, raw_peak = _median(library, runs)
     print(
-        f"  {label:<44} {ours_s * 1000:8.1f} ms  baseline {base_s * 1000:7.1f} ms  "
-        f"×{ours_s / base_s:5.1f}  peak {ours_peak / 1024 / 1024:6.1f} MB"
+        f"  {label:<46} median {median * 1000:8.1f} ms  peak {peak / 2**20:7,.0f} MiB\n"
+        f"  {'  raw library baseline':<46} median {raw * 1000:8.1f} ms  ratio {median / raw:5.2f}x  "
+        f"peak {raw_peak / 2**20:,.0f} MiB",
+        flush=True,
     )
 
 
-def main() -> None:
-    _setup()
+def run(bench: Bench) -> None:
     from django.db import transaction
     from pypdf import PdfReader, PdfWriter
     from reportlab.pdfgen import canvas
@@ -73,14 +51,13 @@ def main() -> None:
     from tests.factories import cso_customer, cso_voucher, customer_user, make_cast, prepare_document, sign_document
 
     cast = make_cast()
-    voucher = cso_voucher(cast, customer=cso_customer(cast.operator))
-    carla = customer_user(voucher.customer, "carla")
-    documents = []
+    voucher = cso_voucher(cast, customer=cso_customer(cast.operator, tpid="BENCH-D"))
+    carla = customer_user(voucher.customer, "bench-carla")
 
     def prepare() -> None:
-        with transaction.atomic():
-            documents.append(prepare_document(actor=cast.pat, voucher=voucher, partner=cast.fabrikam))
-            transaction.set_rollback(True)  # one live SOW per voucher: each run starts again
+        with transaction.atomic():  # one live SOW per voucher: each run is rolled back
+            prepare_document(actor=cast.pat, voucher=voucher, partner=cast.fabrikam)
+            transaction.set_rollback(True)
 
     def one_page() -> bytes:
         buffer = io.BytesIO()
@@ -90,8 +67,7 @@ def main() -> None:
         page.save()
         return buffer.getvalue()
 
-    print(f"documents, median of {RUNS} runs")
-    report("prepare (render, metadata, store, audit)", prepare, one_page)
+    compare("prepare a SOW (render, metadata, store, audit)", prepare, library=one_page, runs=bench.runs)
 
     document = prepare_document(actor=cast.pat, voucher=voucher, partner=cast.fabrikam)
     sign_document(document, actor=cast.pat, party="partner")
@@ -103,26 +79,33 @@ def main() -> None:
             sign_document(document, actor=carla, party="customer")
             transaction.set_rollback(True)
 
-    report("last signature (page, seal, store)", last_signature, lambda: sealing.seal(shown, reason="baseline"))
+    compare(
+        "last signature (signature page, seal, store)",
+        last_signature,
+        library=lambda: sealing.seal(shown, reason="baseline"),
+        runs=bench.runs,
+    )
 
     sign_document(document, actor=carla, party="customer")
     document.refresh_from_db()
     with document.sealed_file.open("rb") as handle:
         sealed = handle.read()
-    report("verify a sealed document", lambda: document_verify(data=sealed), lambda: sealing.check_signatures(sealed))
+    compare(
+        "verify a sealed document",
+        lambda: document_verify(data=sealed),
+        library=lambda: sealing.check_signatures(sealed),
+        runs=bench.runs,
+    )
 
     writer = PdfWriter()  # a 20-page text PDF, as a scan's text layer would be
     for _ in range(20):
         writer.append(PdfReader(io.BytesIO(text_pdf(*(f"line {n} of the scope" for n in range(40))))))
     out = io.BytesIO()
     writer.write(out)
-    twenty_pages = out.getvalue()
-    report(
-        "read an upload with limits (20 pages)",
-        lambda: reading.pdf_read(twenty_pages),
-        lambda: [p.extract_text() for p in PdfReader(io.BytesIO(twenty_pages)).pages],
+    upload = out.getvalue()
+    compare(
+        "read a 20-page upload within the limits",
+        lambda: reading.pdf_read(upload),
+        library=lambda: [p.extract_text() for p in PdfReader(io.BytesIO(upload)).pages],
+        runs=bench.runs,
     )
-
-
-if __name__ == "__main__":
-    main()
