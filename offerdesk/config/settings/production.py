@@ -33,9 +33,11 @@ CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
 # Static files: `offerdesk collectstatic` writes them with hashed names, WhiteNoise serves them (ADR 17).
+_documents = STORAGES["documents"]  # noqa: F405  (OFFERDESK_DOCUMENT_STORAGE, base)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "documents": _documents,
 }
 # Uploaded and generated files (documents) in S3-compatible storage when a bucket is named, so that every web and
 # worker machine sees the same files: `pip install 'offerdesk[s3]'` (django-storages with boto3).
