@@ -32,7 +32,7 @@ from offerdesk.customers.models import (
 )
 from offerdesk.jobs.models import DailyRun, ScheduledRun, WorkerBeat
 from offerdesk.jobs.services import daily_run, schedule_tick, worker_beat
-from offerdesk.notifications.models import OutboxMessage
+from offerdesk.notifications.models import Notice, OutboxMessage
 from offerdesk.partners.models import Partner
 from offerdesk.payouts.models import ExchangeRate, Payment, PaymentConversion
 from offerdesk.payouts.services import exchange_rate_set, payment_fix_local_amount
@@ -63,6 +63,7 @@ VIEW_ONLY: set[type[Model]] = {
     Payment,
     PaymentConversion,
     OutboxMessage,
+    Notice,
 }
 # Reference data: edited in the admin.
 EDITABLE: set[type[Model]] = {
