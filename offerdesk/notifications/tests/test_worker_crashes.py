@@ -77,7 +77,9 @@ def test_workers_killed_mid_batch_and_restarted_lose_nothing(server: SmtpServer,
     total, kills_wanted = 120, 5
     messages = queue_many(total)
     server.mailbox.hold = 0.03
-    env = worker_env(smtp_port=server.port, **FAST)
+    # Small batches and a lease many times what a batch takes even on a loaded machine: only a kill, never a slow
+    # worker, lets another take its rows over
+    env = worker_env(smtp_port=server.port, **{**FAST, "OFFERDESK_OUTBOX_BATCH": 5, "OFFERDESK_OUTBOX_LEASE": 3})
     # When two workers deliver them, and one of them is SIGKILLed five times, mid-batch, and started again
     log = ROOT / "var" / "test-artifacts" / "outbox-kill-workers.log"
     log.unlink(missing_ok=True)
@@ -111,6 +113,7 @@ def test_workers_killed_mid_batch_and_restarted_lose_nothing(server: SmtpServer,
         assert row.sent_at is not None and row.sent_at.timestamp() >= times[-1]
         assert all(any(earlier < kill < later for kill in kills) for earlier, later in itertools.pairwise(times))
     assert sum(n - 1 for n in duplicates.values()) <= len(kills)  # one message in flight per killed worker
+    assert "after its lease ran out" not in log.read_text()  # no live worker lost its rows to another
     assert len(kills) == kills_wanted and any(held_at_kill)
     with capsys.disabled():
         print(
