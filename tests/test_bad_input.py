@@ -336,6 +336,10 @@ TABLE: dict[str, Entry] = {
             "reason": raw(""),
         },
     ),
+    "outbox_retry": Entry(operator, nothing, {"ids": raw([1], ["1", 2], [])}),
+    "outbox_retry_dead": Entry(operator, nothing, {}),
+    "notice_mark_read": Entry(pat, nothing, {"key": raw(1, "2")}),
+    "notice_mark_all_read": Entry(pat, nothing, {}),
     "parameter_withdraw": Entry(
         operator,
         nothing,

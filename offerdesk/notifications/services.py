@@ -332,7 +332,7 @@ def outbox_retry_dead(*, actor: User | None) -> int:
 @transaction.atomic
 def notice_mark_read(*, actor: User, key: int | str) -> Notice:
     """Mark one of the actor's own notices read (once: marking it again changes nothing)."""
-    notice = notice_get_for(user=actor, key=key)
+    notice = notice_get_for(user=actor, key=parsing.parse_whole(key, field="key", minimum=1))
     if notice.read_at is None:
         notice.read_at = dates.now()
         notice.save(update_fields=["read_at", "updated_at"])
