@@ -519,6 +519,12 @@ BAD_COMMAND_LINES: dict[str, list[tuple[str, ...]]] = {
         ("--format", "xml"),
         ("--to", "\x00"),
     ],
+    "outbox": [
+        ("list", "--status", "lost"),
+        ("list", "--limit", "1e3"),
+        ("retry", "seven"),
+        ("retry", "1", "--user", "x\x00"),
+    ],
 }
 
 
