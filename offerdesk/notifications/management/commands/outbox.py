@@ -4,21 +4,17 @@ Exit status 0 done, 1 refused (one line naming the field and the rule), 2 usage.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.core.serializers.json import DjangoJSONEncoder
+from django.core.management.base import CommandParser
 
 from offerdesk.accounts.models import User
 from offerdesk.core import parsing
-from offerdesk.core.errors import DomainError
+from offerdesk.core.cli import OfferDeskCommand
 from offerdesk.notifications.choices import OutboxStatus
 from offerdesk.notifications.models import OutboxMessage
 from offerdesk.notifications.selectors import outbox_list_unscoped
 from offerdesk.notifications.services import outbox_deliver, outbox_message_id, outbox_retry, outbox_retry_dead
-
-REFUSED = 1
 
 
 def _row(message: OutboxMessage) -> dict[str, Any]:
@@ -39,13 +35,13 @@ def _row(message: OutboxMessage) -> dict[str, Any]:
     }
 
 
-class Command(BaseCommand):
+class Command(OfferDeskCommand):
     help = (
         "The outbox: list its messages, re-send some (by id) or every dead letter (audited, as an operator or the "
         "system), or deliver what is due now."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_options(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         listing = sub.add_parser("list", help="The messages, oldest first: status, attempts, next attempt, error.")
         listing.add_argument("--status", help=f"Only those in one status: {', '.join(OutboxStatus.values)}.")
@@ -60,28 +56,14 @@ class Command(BaseCommand):
         for each in (retry, dead):
             each.add_argument("--user", help="The operator's username, kept on the audit trail (default: the system).")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        self.as_json = bool(options.get("json"))
-        try:
-            result = getattr(self, f"_{options['action'].replace('-', '_')}")(options)
-        except DomainError as error:
-            if self.as_json:
-                self._print({"ok": False, "error": error.message, "rules": list(error.rules)})
-            raise CommandError(error.message, returncode=REFUSED) from error
-        if self.as_json:
-            self._print(result)
-
-    def _print(self, data: Any) -> None:
-        self.stdout.write(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))
-
-    def _say(self, text: str) -> None:
-        if not self.as_json:
-            self.stdout.write(text)
+    def run(self, **options: Any) -> Any:
+        return getattr(self, f"_{options['action'].replace('-', '_')}")(options)
 
     @staticmethod
     def _actor(username: str | None) -> User | None:
         if username is None:
             return None
+        username = parsing.parse_text(username, field="--user", max_length=150, name=True)
         user = User.objects.filter(username=username).first()
         if user is None:
             raise parsing.refuse("--user", f"no user {parsing.shown(username)}")
@@ -99,24 +81,24 @@ class Command(BaseCommand):
         for m in rows:
             due = f"next {m.next_attempt_at:%Y-%m-%d %H:%M:%S}" if m.status == OutboxStatus.PENDING else ""
             error = f"  {m.last_error.splitlines()[0][:80]}" if m.last_error and m.status != OutboxStatus.SENT else ""
-            self._say(
+            self.say(
                 f"#{m.pk:<6} {m.status:<8} {m.attempts:>2} tries {due:<24} {m.kind:<24} "
                 f"{', '.join(m.to)[:40]:<40} {m.subject[:50]}{error}"
             )
-        self._say(f"{len(rows)} of {total} message(s)")
+        self.say(f"{len(rows)} of {total} message(s)")
         return {"ok": True, "total": total, "messages": [_row(m) for m in rows]}
 
     def _retry(self, options: dict[str, Any]) -> dict[str, Any]:
         again = outbox_retry(actor=self._actor(options["user"]), ids=options["ids"])
-        self._say(f"{len(again)} message(s) queued to be sent again: {', '.join(f'#{m.pk}' for m in again)}")
+        self.say(f"{len(again)} message(s) queued to be sent again: {', '.join(f'#{m.pk}' for m in again)}")
         return {"ok": True, "queued": [m.pk for m in again]}
 
     def _retry_dead(self, options: dict[str, Any]) -> dict[str, Any]:
         count = outbox_retry_dead(actor=self._actor(options["user"]))
-        self._say(f"{count} dead letter(s) queued to be sent again")
+        self.say(f"{count} dead letter(s) queued to be sent again")
         return {"ok": True, "queued": count}
 
     def _deliver(self, options: dict[str, Any]) -> dict[str, Any]:
         sent = outbox_deliver()
-        self._say(f"{sent} message(s) sent")
+        self.say(f"{sent} message(s) sent")
         return {"ok": True, "sent": sent}
