@@ -33,7 +33,7 @@ from offerdesk.customers.models import (
 from offerdesk.documents.models import Document, DocumentSignature
 from offerdesk.jobs.models import DailyRun, ScheduledRun, WorkerBeat
 from offerdesk.jobs.services import daily_run, schedule_tick, worker_beat
-from offerdesk.notifications.models import OutboxMessage
+from offerdesk.notifications.models import Notice, OutboxMessage
 from offerdesk.partners.models import Partner
 from offerdesk.payouts.models import ExchangeRate, Payment, PaymentConversion
 from offerdesk.payouts.services import exchange_rate_set, payment_fix_local_amount
@@ -66,6 +66,7 @@ VIEW_ONLY: set[type[Model]] = {
     Payment,
     PaymentConversion,
     OutboxMessage,
+    Notice,
 }
 # Reference data: edited in the admin.
 EDITABLE: set[type[Model]] = {

@@ -394,6 +394,10 @@ TABLE: dict[str, Entry] = {
             "reason": raw(""),
         },
     ),
+    "outbox_retry": Entry(operator, nothing, {"ids": raw([1], ["1", 2], [])}),
+    "outbox_retry_dead": Entry(operator, nothing, {}),
+    "notice_mark_read": Entry(pat, nothing, {"key": raw(1, "2")}),
+    "notice_mark_all_read": Entry(pat, nothing, {}),
     "parameter_withdraw": Entry(
         operator,
         nothing,
@@ -575,6 +579,12 @@ BAD_COMMAND_LINES: dict[str, list[tuple[str, ...]]] = {
         ("--from", "2024-02-01", "--to", "2024-01-01"),
         ("--format", "xml"),
         ("--to", "\x00"),
+    ],
+    "outbox": [
+        ("list", "--status", "lost"),
+        ("list", "--limit", "1e3"),
+        ("retry", "seven"),
+        ("retry", "1", "--user", "x\x00"),
     ],
 }
 

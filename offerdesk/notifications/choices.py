@@ -20,7 +20,23 @@ class NoticeKind(models.TextChoices):
 
 
 class OutboxStatus(models.TextChoices):
-    PENDING = "pending"
-    SENDING = "sending"
+    PENDING = "pending"  # waiting for its next attempt (`next_attempt_at`)
+    SENDING = "sending"  # claimed by a worker until `lease_until`
     SENT = "sent"
-    FAILED = "failed"
+    DEAD = "dead"  # a dead letter: refused for good, or out of attempts; an operator re-sends it
+
+
+OUTBOX_TRANSITIONS: dict[str, frozenset[str]] = {
+    # Claimed by a worker; or, by an operator's retry, due again at once.
+    OutboxStatus.PENDING: frozenset({OutboxStatus.SENDING, OutboxStatus.PENDING}),
+    # Sent; back to wait (a transient failure); a dead letter (refused for good, or its last attempt); or,
+    # its worker dead and the lease run out, claimed again by another.
+    OutboxStatus.SENDING: frozenset({OutboxStatus.SENT, OutboxStatus.PENDING, OutboxStatus.DEAD, OutboxStatus.SENDING}),
+    # An operator re-sends a dead letter, or a sent message its reader says never came (same Message-ID).
+    OutboxStatus.DEAD: frozenset({OutboxStatus.PENDING}),
+    OutboxStatus.SENT: frozenset({OutboxStatus.PENDING}),
+}
+
+# What an operator may put back in the queue by hand (`offerdesk outbox retry`, the admin's re-send): not a message
+# a worker holds right now, though the worker itself may move it back to pending.
+OUTBOX_REQUEUEABLE = frozenset({OutboxStatus.DEAD, OutboxStatus.SENT, OutboxStatus.PENDING})

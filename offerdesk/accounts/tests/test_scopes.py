@@ -22,7 +22,7 @@ from offerdesk.core.errors import NotFound
 from offerdesk.customers.models import Customer
 from offerdesk.documents.services import document_prepare
 from offerdesk.notifications.choices import NoticeKind
-from offerdesk.notifications.models import OutboxMessage
+from offerdesk.notifications.models import Notice
 from offerdesk.payouts.models import Payment
 from offerdesk.payouts.selectors import partner_owed
 from offerdesk.reviews.models import Decision
@@ -159,9 +159,10 @@ ENTITIES = {
         Entity(
             "notifications",
             "notice",
-            lambda w: OutboxMessage.objects.filter(kind=NoticeKind.REQUEST_APPROVED).latest("id"),
-            # addressed to Fabrikam's primary contact (pat) with its FPM in copy; paula is not on it
-            frozenset({*STAFF, "owner", "fpm_of_owner"}),
+            lambda w: Notice.objects.filter(message__kind=NoticeKind.REQUEST_APPROVED, user=w["cast"].pat).latest("id"),
+            # pat's own copy of the approval sent to Fabrikam's mailbox: a notice is its user's alone
+            frozenset({"owner"}),
+            touch=lambda n: n.message.subject,
         ),
         Entity(
             "screening",

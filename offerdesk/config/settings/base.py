@@ -201,6 +201,8 @@ def mailer_options(backend: str, *, use_tls: bool = False) -> dict[str, object]:
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": tls,
+            # A relay that stops answering fails the attempt (and waits its backoff) instead of hanging a worker.
+            "timeout": float(os.environ.get("EMAIL_TIMEOUT", "30")),
         }
     return {}
 
@@ -209,6 +211,15 @@ MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": mailer_options(
 # The program operators' shared mailbox: declined referrals to re-map land here (AMB-14).
 OFFERDESK_OPERATIONS_EMAIL = os.environ.get("OFFERDESK_OPERATIONS_EMAIL", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OfferDesk <offerdesk@localhost>")
+
+# Delivery of the outbox (ADR 7): a failed attempt waits base × 2^(attempts-1) seconds, at most the cap; after
+# the last attempt the message is a dead letter. A worker holds the rows it claimed for the lease (seconds), then
+# another may take them over; a batch is how many rows one claim takes.
+OFFERDESK_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OFFERDESK_OUTBOX_MAX_ATTEMPTS", "10"))
+OFFERDESK_OUTBOX_RETRY_BASE = float(os.environ.get("OFFERDESK_OUTBOX_RETRY_BASE", "60"))
+OFFERDESK_OUTBOX_RETRY_CAP = float(os.environ.get("OFFERDESK_OUTBOX_RETRY_CAP", "3600"))
+OFFERDESK_OUTBOX_LEASE = float(os.environ.get("OFFERDESK_OUTBOX_LEASE", "600"))
+OFFERDESK_OUTBOX_BATCH = int(os.environ.get("OFFERDESK_OUTBOX_BATCH", "100"))
 
 # `offerdesk demo` creates users with a published password: only development and tests allow it.
 OFFERDESK_DEMO_ALLOWED = False

@@ -53,6 +53,7 @@ def test_the_commands_the_issue_lists_are_there() -> None:
         "serve",
         "run",
         "export_audit",
+        "outbox",
     ):
         assert name in names, name
 

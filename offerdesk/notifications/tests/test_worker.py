@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -39,4 +41,8 @@ def test_the_database_worker_delivers_what_a_committed_change_queued() -> None:
     # Then the e-mail left, once, and the task finished
     assert [(m.to, m.cc) for m in mail.outbox] == [(["ops@fabrikam.example"], ["fpm@fasttrack.example"])]
     assert OutboxMessage.objects.get().status == OutboxStatus.SENT
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    first, guard = DBTaskResult.objects.order_by("enqueued_at")
+    assert first.status == "SUCCESSFUL"
+    # And it had queued the next run for when its lease would have run out, had its worker died mid-send
+    assert guard.status == "READY" and guard.task_path == first.task_path and first.started_at is not None
+    assert guard.run_after - first.started_at == pytest.approx(dt.timedelta(seconds=600), abs=dt.timedelta(seconds=5))
