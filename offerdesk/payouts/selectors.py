@@ -7,12 +7,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from offerdesk.accounts.access import access_get, access_payment_scope, access_scoped
 from offerdesk.accounts.models import User
 from offerdesk.core.money import quantize
 from offerdesk.partners.models import Partner
+from offerdesk.redemptions.models import RedemptionRequest
+from offerdesk.redemptions.selectors import request_list
+from offerdesk.vouchers.models import Voucher
+from offerdesk.vouchers.selectors import voucher_list
 
 from .models import ExchangeRate, Payment, PaymentConversion
 
@@ -81,24 +85,143 @@ def _line(payment: Payment, rates: list[ExchangeRate]) -> OwedLine:
     )
 
 
+def _owed_lines(payments: QuerySet[Payment]) -> list[OwedLine]:
+    """Each payment with its local amount, in two queries at most (the payments, then their currencies' rates)."""
+    rows = list(payments.select_related("conversion").order_by("payable_on", "id"))
+    currencies = {p.currency for p in rows} - {USD}
+    rates = list(ExchangeRate.objects.filter(currency__in=currencies).order_by(*RATE_ORDER)) if currencies else []
+    return [_line(payment, rates) for payment in rows]
+
+
 def partner_owed(*, user: User, partner: Partner) -> list[OwedLine]:
     """The partner's payments the user may see, by payable date, each with its local amount: fixed, or estimated
     until a payment run fixes it (I-15)."""
-    payments = list(
-        payment_list(user=user).filter(partner=partner).select_related("conversion").order_by("payable_on", "id")
-    )
-    currencies = {p.currency for p in payments} - {USD}
-    rates = list(ExchangeRate.objects.filter(currency__in=currencies).order_by(*RATE_ORDER))
-    return [_line(payment, rates) for payment in payments]
+    return _owed_lines(payment_list(user=user).filter(partner=partner))
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """A sum in USD and in the payout currency; the local sum is None while a line's rate is still unknown."""
+
+    usd: Decimal
+    currency: str
+    local: Decimal | None
+
+    @classmethod
+    def of(cls, lines: list[OwedLine], currency: str) -> Amounts:
+        """The lines' sum; in the local currency only when every line has its local amount in that currency."""
+        local: Decimal | None = Decimal(0)
+        for line in lines:
+            local = local + line.local_amount if local is not None and line.local_amount is not None else None
+            if line.currency != currency:
+                local = None
+        return cls(usd=sum((line.amount for line in lines), Decimal(0)), currency=currency, local=local)
+
+
+@dataclass(frozen=True)
+class PaymentGroup:
+    """What one partner is owed and was paid: each line, and the sums. A line is paid once a payment run
+    fixed its local amount (I-15, ADR 13); until then it is owed, its local amount an estimate."""
+
+    lines: list[OwedLine]
+    currency: str
+
+    @property
+    def owed(self) -> Amounts:
+        return Amounts.of([line for line in self.lines if line.local_status != LocalStatus.FIXED], self.currency)
+
+    @property
+    def paid(self) -> Amounts:
+        return Amounts.of([line for line in self.lines if line.local_status == LocalStatus.FIXED], self.currency)
+
+    @property
+    def total(self) -> Amounts:
+        return Amounts.of(self.lines, self.currency)
+
+
+@dataclass(frozen=True)
+class VoucherPayments(PaymentGroup):
+    """The payments against one voucher."""
+
+    voucher: Voucher
+
+
+@dataclass(frozen=True)
+class PartnerPayments(PaymentGroup):
+    """One partner's whole statement: per voucher (by the first payable date), and in total."""
+
+    partner: Partner
+    vouchers: list[VoucherPayments]
+
+
+def payments_by_partner(*, user: User) -> list[PartnerPayments]:
+    """The payments the user may see, per partner (a partner user has one; an FPM one per managed partner),
+    each per voucher and in total, in USD and the partner's payout currency; two queries whatever the size."""
+    lines = _owed_lines(payment_list(user=user))
+    by_partner: dict[int, list[OwedLine]] = {}
+    for line in lines:
+        by_partner.setdefault(line.payment.partner_id, []).append(line)
+    statements = []
+    for partner_lines in by_partner.values():
+        partner = partner_lines[0].payment.partner
+        by_voucher: dict[int, list[OwedLine]] = {}
+        for line in partner_lines:
+            by_voucher.setdefault(line.payment.voucher_id, []).append(line)
+        currency = partner.payout_currency
+        statements.append(
+            PartnerPayments(
+                lines=partner_lines,
+                currency=currency,
+                partner=partner,
+                vouchers=[
+                    VoucherPayments(lines=group, currency=currency, voucher=group[0].payment.voucher)
+                    for group in by_voucher.values()
+                ],
+            )
+        )
+    return sorted(statements, key=lambda s: s.partner.name)
 
 
 def payment_list(*, user: User) -> QuerySet[Payment]:
     """The ledger entries the user may see, by payable date."""
     return access_scoped(
-        Payment.objects.select_related("voucher__customer", "request", "partner"), access_payment_scope(user)
+        Payment.objects.select_related("voucher__customer", "voucher__offer", "request", "partner"),
+        access_payment_scope(user),
     )
 
 
 def payment_get_for(*, user: User, key: int) -> Payment:
     """One ledger entry, if the user may see it."""
     return access_get(payment_list(user=user), what="payment", pk=key)
+
+
+@dataclass(frozen=True)
+class VoucherOverview:
+    """A voucher as its partner's list shows it: the requests the user may see against it, and what its
+    payments come to in USD, scheduled (approved) and paid (in a payment run)."""
+
+    voucher: Voucher
+    requests: list[RedemptionRequest]
+    approved_usd: Decimal
+    paid_usd: Decimal
+
+
+def voucher_overview_list(*, user: User, statuses: tuple[str, ...] | None = None) -> list[VoucherOverview]:
+    """The vouchers the user may see (soonest expiry first), each with its requests and payments: three
+    queries whatever the number of vouchers."""
+    vouchers = voucher_list(user=user, statuses=statuses).prefetch_related(
+        Prefetch("requests", queryset=request_list(user=user).order_by("submitted_at", "id"), to_attr="seen_requests"),
+        Prefetch("payments", queryset=payment_list(user=user).select_related("conversion"), to_attr="seen_payments"),
+    )
+    overviews = []
+    for voucher in vouchers:
+        payments: list[Payment] = voucher.seen_payments  # type: ignore[attr-defined]
+        overviews.append(
+            VoucherOverview(
+                voucher=voucher,
+                requests=voucher.seen_requests,  # type: ignore[attr-defined]
+                approved_usd=sum((p.amount for p in payments), Decimal(0)),
+                paid_usd=sum((p.amount for p in payments if hasattr(p, "conversion")), Decimal(0)),
+            )
+        )
+    return overviews

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from offerdesk.core import dates
 from offerdesk.core.fields import money_field
 from offerdesk.core.models import TimeStampedModel
 
@@ -68,6 +69,11 @@ class Referral(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"referral of {self.nomination.customer} to {self.partner} ({self.status})"
+
+    @property
+    def days_left(self) -> int:
+        """Days from today (program time zone) to the answer-by date: 0 on the last day, negative after it."""
+        return (self.respond_by - dates.today()).days
 
 
 class Deal(TimeStampedModel):
@@ -153,6 +159,11 @@ class Voucher(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.offer_id})"
+
+    @property
+    def days_left(self) -> int:
+        """Days from today (program time zone) to the expiry date: 0 on the day it expires, negative after it."""
+        return (self.expiry_date - dates.today()).days
 
 
 class VoucherReminder(models.Model):

@@ -15,6 +15,7 @@ from offerdesk.accounts.access import (
     access_scoped,
     access_voucher_scope,
 )
+from offerdesk.accounts.choices import Role
 from offerdesk.accounts.models import User
 from offerdesk.catalogue.models import Offer
 from offerdesk.catalogue.policies import policy_for
@@ -22,12 +23,12 @@ from offerdesk.catalogue.rules import Quote, Situation
 from offerdesk.catalogue.rules import quote as rules_quote
 from offerdesk.catalogue.rules.facts import CustomerFacts, DealFacts, HeldVoucher, PartnerFacts
 from offerdesk.catalogue.selectors import offer_spec, params_for
-from offerdesk.core import dates
+from offerdesk.core import dates, parsing
 from offerdesk.core.errors import NotFound
 from offerdesk.customers.models import Customer
 from offerdesk.partners.models import Partner
 
-from .choices import NominationStatus, VoucherStatus
+from .choices import LIVE_VOUCHER_STATUSES, NominationStatus, ReferralStatus, VoucherStatus
 from .models import Deal, Nomination, Referral, Voucher
 
 
@@ -178,6 +179,26 @@ def voucher_get_for(*, user: User, key: str) -> Voucher:
     return access_get(voucher_list(user=user), what="voucher", code=key)
 
 
+def voucher_presented(*, user: User, code: str) -> Voucher:
+    """The voucher a partner user is about to redeem, by the ID it typed: one it may already see, or a live FY24
+    voucher bound to no partner yet, whose ID the customer presented to it (MWS-NOM-04). The ID is
+    unguessable (100 bits), so knowing it is the presentation; a CSO voucher is only ever its mapped partner's."""
+    code = parsing.parse_name(code, field="voucher code", max_length=32).upper()
+    try:
+        return voucher_get_for(user=user, key=code)
+    except NotFound:
+        if user.role != Role.PARTNER:
+            raise
+    found = (
+        Voucher.objects.select_related("offer__program", "customer", "partner")
+        .filter(code=code, partner__isnull=True, status__in=LIVE_VOUCHER_STATUSES)
+        .first()
+    )
+    if found is None or not policy_for(found.offer.program).binds_partner_at_redemption:
+        raise NotFound(f"no voucher {code}")
+    return found
+
+
 def nomination_list(*, user: User) -> QuerySet[Nomination]:
     """The nominations the user may see, newest first."""
     return access_scoped(
@@ -193,8 +214,18 @@ def nomination_get_for(*, user: User, key: int) -> Nomination:
 def referral_list(*, user: User) -> QuerySet[Referral]:
     """The CSO referrals the user may see, newest first."""
     return access_scoped(
-        Referral.objects.select_related("nomination__customer", "nomination__offer", "partner"),
+        Referral.objects.select_related("nomination__customer", "nomination__offer__program", "partner"),
         access_referral_scope(user),
+    )
+
+
+def referral_awaiting_list(*, user: User) -> QuerySet[Referral]:
+    """The CSO referrals still waiting for an answer and not past their answer-by date (CSO-ENG-01),
+    the soonest due first."""
+    return (
+        referral_list(user=user)
+        .filter(status=ReferralStatus.PENDING, respond_by__gte=dates.today())
+        .order_by("respond_by", "id")
     )
 
 
