@@ -20,6 +20,10 @@ class Decision(TimeStampedModel):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A file the partner attached to its answer: stored under a random name, its own name kept for the download.
+    attachment = models.FileField(upload_to="answers/", max_length=200, blank=True)
+    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ("decided_at", "id")

@@ -4,8 +4,11 @@ information and hear the answer."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from offerdesk.accounts.access import access_partner_acting_for, access_require_role, access_separation_of_duties
@@ -35,6 +38,25 @@ from .choices import Outcome
 from .models import Decision
 
 REVIEW_ROLES = frozenset({Role.REVIEWER})
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+# What an answer may attach, told by the file's first bytes, never by its name or declared type.
+ATTACHMENT_KINDS = {b"%PDF-": ".pdf", b"\x89PNG\r\n\x1a\n": ".png", b"\xff\xd8\xff": ".jpg"}
+
+
+def _parse_attachment(raw: object) -> tuple[str, bytes, str]:
+    """An answer's file as (name, bytes): at most 20 MB, a PDF, PNG or JPEG by its content (OD-IN-01)."""
+    if not (isinstance(raw, tuple) and len(raw) == 2 and isinstance(raw[1], bytes | bytearray)):
+        raise parsing.refuse("attachment", f"must be a file's name and bytes, not {parsing.shown(raw)}")
+    name = parsing.parse_name(raw[0], field="attachment name", max_length=200)
+    data = bytes(raw[1])
+    if not data:
+        raise parsing.refuse("attachment", "the file is empty")
+    if len(data) > ATTACHMENT_MAX_BYTES:
+        raise parsing.refuse("attachment", f"has {len(data):,} bytes; at most {ATTACHMENT_MAX_BYTES:,}")
+    extension = next((ext for magic, ext in ATTACHMENT_KINDS.items() if data.startswith(magic)), None)
+    if extension is None:
+        raise parsing.refuse("attachment", f"{name} is not a PDF, PNG or JPEG file, whatever its name says")
+    return name, data, extension
 
 
 def _notify_partner(request: RedemptionRequest, voucher: Voucher, kind: NoticeKind, **extra: Any) -> None:
@@ -199,12 +221,20 @@ def review_verify_seats(*, actor: User | None, request: RedemptionRequest, users
 
 @audited_refusals("redemption.provide_info")
 @transaction.atomic
-def review_provide_info(*, actor: User | None, request: RedemptionRequest, note: str) -> RedemptionRequest:
-    """The partner answers a reviewer's question; the SLA clock restarts where it paused (AMB-27)."""
+def review_provide_info(
+    *,
+    actor: User | None,
+    request: RedemptionRequest,
+    note: str,
+    attachment: tuple[str, bytes] | None = None,
+) -> RedemptionRequest:
+    """The partner answers a reviewer's question, with a file (name, bytes) if it helps; the SLA clock restarts
+    where it paused (AMB-27)."""
     access_partner_acting_for(actor, request.partner_id, action="answer a reviewer")
     note = parsing.parse_note(note, field="note", required=False)
     if not note:
         raise parsing.refuse("note", "say what information is provided")
+    attached = _parse_attachment(attachment) if attachment is not None else None
     request, voucher = request_lock(request=request)
     on = dates.today()
     params = params_for(program_code=voucher.offer.program.code, on=on)
@@ -219,13 +249,24 @@ def review_provide_info(*, actor: User | None, request: RedemptionRequest, note:
         what="request",
         extra_fields=("sla_due_on", "sla_paused_on"),
     )
-    Decision.objects.create(
+    step = Decision(
         request=request, outcome=Outcome.INFO_PROVIDED, reason=note, decided_at=dates.now(), decided_by=actor
     )
+    if attached is not None:
+        name, data, extension = attached
+        step.attachment_name, step.attachment_sha256 = name, hashlib.sha256(data).hexdigest()
+        # A random name: nothing about the partner or the request shows in the storage's listing.
+        step.attachment.save(f"{secrets.token_hex(16)}{extension}", ContentFile(data), save=False)
+    step.save()
     audit_record(
         actor=actor,
         action="redemption.provide_info",
         target=request,
-        data={"note": note, "sla_due_on": request.sla_due_on},
+        data={
+            "note": note,
+            "sla_due_on": request.sla_due_on,
+            "attachment": step.attachment_name,
+            "attachment_sha256": step.attachment_sha256,
+        },
     )
     return request
