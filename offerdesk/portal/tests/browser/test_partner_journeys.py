@@ -177,3 +177,19 @@ def test_a_non_template_pdf_upload_is_refused_with_its_rule_id(page: Page, cast:
         expect(page.get_by_label("Signed for the customer by (full name)")).to_have_value("Carla Customer")
         assert_accessible(page)
     assert not RedemptionRequest.objects.filter(kind="POE").exists()
+
+
+def test_a_double_clicked_generate_prepares_one_document_and_the_page_fits_375_px(
+    page: Page, cast: Cast, cso: Voucher
+) -> None:
+    with program_day("2023-10-02"):
+        sign_in(page, cast.pat)
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.goto(f"/partner/redeem/{cso.code}/SOW/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.get_by_label("SOW value (USD)").fill("30000")
+        page.get_by_role("button", name="Generate the SOW to sign").dblclick()
+        expect(page.get_by_role("heading", name=re.compile("Status: Awaiting the partner"))).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert_accessible(page)
+    assert Document.objects.count() == 1
