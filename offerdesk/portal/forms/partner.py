@@ -59,12 +59,12 @@ class RedeemStartForm(forms.Form):
 
     def __init__(self, *args: Any, vouchers: list[Voucher], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["voucher"].choices = [("", "—")] + [
-            (v.code, f"{v.code} · {v.customer.name} · {v.offer.name}") for v in vouchers
-        ]
+        picker = self.fields["voucher"]
+        assert isinstance(picker, forms.ChoiceField)
+        picker.choices = [("", "—")] + [(v.code, f"{v.code} · {v.customer.name} · {v.offer.name}") for v in vouchers]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         code, picked = (data.get("code") or "").strip(), data.get("voucher") or ""
         if code and picked and code.upper() != picked:
             raise forms.ValidationError("Type a voucher ID or pick one from the list, not both.")

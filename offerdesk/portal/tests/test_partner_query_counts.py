@@ -33,7 +33,9 @@ PINNED = {
 
 def _referrals(cast: Cast, rows: int) -> str:
     for n in range(rows):
-        cso_nominate(cast, customer=cso_customer(cast.operator, tpid=f"T-{n}", name=f"Customer {n}"), partner=cast.fabrikam)
+        cso_nominate(
+            cast, customer=cso_customer(cast.operator, tpid=f"T-{n}", name=f"Customer {n}"), partner=cast.fabrikam
+        )
     return reverse("portal:partner-referrals")
 
 
@@ -41,7 +43,9 @@ def _paid_vouchers(cast: Cast, rows: int) -> list[Voucher]:
     vouchers = []
     for n in range(rows):
         voucher = mws_voucher(cast, customer=customer(cast.operator, tpid=f"T-{n}", name=f"Customer {n}"))
-        approved_sow(cast, voucher=voucher, partner=cast.fabrikam, submitted="2023-10-10", approved="2023-10-12", value="50000")
+        approved_sow(
+            cast, voucher=voucher, partner=cast.fabrikam, submitted="2023-10-10", approved="2023-10-12", value="50000"
+        )
         vouchers.append(voucher)
     return vouchers
 
@@ -62,9 +66,7 @@ def _questioned(cast: Cast, steps: int) -> RedemptionRequest:
 PAGES: dict[str, Callable[[Cast, int], str]] = {
     "referrals": _referrals,
     "vouchers": lambda cast, rows: (_paid_vouchers(cast, rows), reverse("portal:partner-vouchers"))[1],
-    "voucher": lambda cast, rows: reverse(
-        "portal:partner-voucher", args=[_questioned(cast, rows).voucher.code]
-    ),
+    "voucher": lambda cast, rows: reverse("portal:partner-voucher", args=[_questioned(cast, rows).voucher.code]),
     "redeem": lambda cast, rows: (_paid_vouchers(cast, rows), reverse("portal:partner-redeem"))[1],
     "redemptions": lambda cast, rows: (_paid_vouchers(cast, rows), reverse("portal:partner-redemptions"))[1],
     "redemption": lambda cast, rows: reverse("portal:partner-redemption", args=[_questioned(cast, rows).pk]),

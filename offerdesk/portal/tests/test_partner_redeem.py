@@ -32,13 +32,20 @@ def client_for(user: User) -> Client:
 @pytest.fixture(autouse=True)
 def _documents_in_a_temporary_folder(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {**settings.STORAGES, "documents": {**settings.STORAGES["documents"], "OPTIONS": {
-        "location": str(tmp_path / "documents"), "base_url": None}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            **settings.STORAGES["documents"],
+            "OPTIONS": {"location": str(tmp_path / "documents"), "base_url": None},
+        },
+    }
 
 
 def test_a_fy24_voucher_is_found_by_the_id_as_the_customer_presents_it(cast: Cast, dep: Voucher) -> None:
     with on("2023-10-06"):
-        found = client_for(cast.pat).get(reverse("portal:partner-redeem"), {"code": f" {dep.code.lower()} ", "kind": "SOW"})
+        found = client_for(cast.pat).get(
+            reverse("portal:partner-redeem"), {"code": f" {dep.code.lower()} ", "kind": "SOW"}
+        )
     assert found.status_code == 302
     assert found["Location"] == reverse("portal:partner-redeem-figures", args=[dep.code, "SOW"])
 
@@ -126,10 +133,16 @@ def test_prepare_sign_have_the_customer_sign_then_submit(
         # And once the customer signed, the partner submits
         carla = customer_user(dep.customer, "carla", email="it@adatum.example")
         document_sign(
-            actor=carla, document=document, party="customer", name="Carla Customer", title="CIO",
-            ip="127.0.0.1", user_agent="test", shown_sha256=document.sha256,
+            actor=carla,
+            document=document,
+            party="customer",
+            name="Carla Customer",
+            title="CIO",
+            ip="127.0.0.1",
+            user_agent="test",
+            shown_sha256=document.sha256,
         )
-        status = pat.get(reverse("portal:partner-document", args=[document.key]), HTTP_HX_REQUEST="true")
+        status = pat.get(reverse("portal:partner-document", args=[document.key]), headers={"HX-Request": "true"})
         assert status.content.decode().lstrip().startswith('<section id="document-status"')
         assert "Submit the SOW" in status.content.decode()
         submitted = pat.post(reverse("portal:partner-document-submit", args=[document.key]))

@@ -65,7 +65,9 @@ def _referral_answered(
     if message:
         messages.success(request, message)
         return redirect("portal:partner-referrals")
-    return TemplateResponse(request, REFERRALS, {**context, "referrals": [context["referral"]]}, status=form_status(form))
+    return TemplateResponse(
+        request, REFERRALS, {**context, "referrals": [context["referral"]]}, status=form_status(form)
+    )
 
 
 @require_POST

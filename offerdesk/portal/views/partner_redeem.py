@@ -12,16 +12,24 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from offerdesk.accounts.models import User
 from offerdesk.core.errors import NotFound
 from offerdesk.documents.choices import DocumentStatus
 from offerdesk.documents.models import Document
 from offerdesk.documents.selectors import document_file, document_get_for
-from offerdesk.documents.services import document_decline, document_prepare, document_sign, document_submit
-from offerdesk.documents.services import document_upload
+from offerdesk.documents.services import (
+    document_decline,
+    document_prepare,
+    document_sign,
+    document_submit,
+    document_upload,
+)
+from offerdesk.partners.models import Partner
 from offerdesk.portal.errors import portal_view, refusals_on, render_form
 from offerdesk.portal.forms.partner import FiguresForm, RedeemStartForm, SignForm, UploadForm, WithdrawForm
 from offerdesk.redemptions.choices import RequestKind, SignatureParty
 from offerdesk.vouchers.choices import LIVE_VOUCHER_STATUSES
+from offerdesk.vouchers.models import Voucher
 from offerdesk.vouchers.selectors import voucher_list, voucher_presented
 
 from .partner import partner_user
@@ -53,7 +61,9 @@ def redeem(request: HttpRequest) -> HttpResponse:
             try:
                 found = voucher_presented(user=user, code=form.cleaned_data["chosen"])
             except NotFound:
-                form.add_error("code", "No voucher with this ID can be redeemed by your company: check it with the customer.")
+                form.add_error(
+                    "code", "No voucher with this ID can be redeemed by your company: check it with the customer."
+                )
             else:
                 return redirect("portal:partner-redeem-figures", code=found.code, kind=form.cleaned_data["kind"])
     return render_form(request, START, {"form": form, "vouchers": vouchers})
@@ -96,16 +106,18 @@ def redeem_upload(request: HttpRequest, code: str, kind: str) -> HttpResponse:
                 signers=form.signers(),
                 **form.figures(),
             )
-            messages.success(request, f"Your {kind} is submitted; it stays Received until the registrations team decides.")
+            messages.success(
+                request, f"Your {kind} is submitted; it stays Received until the registrations team decides."
+            )
             return redirect("portal:partner-redemption", pk=submitted.pk)
     return render_form(request, UPLOAD, {"form": form, "voucher": voucher, "kind": kind})
 
 
-def _partner_of(user: object, voucher: object) -> object:
-    """The partner the user redeems for: its own (a superuser acts for the voucher's partner)."""
-    partner = getattr(user, "partner", None) or getattr(voucher, "partner", None)
+def _partner_of(user: User, voucher: Voucher) -> Partner:
+    """The partner the user redeems for: its own (a superuser acts for the partner the voucher is bound to)."""
+    partner = user.partner or voucher.partner
     if partner is None:
-        raise NotFound("redeem as a partner user")
+        raise NotFound("redeem this voucher as a user of its partner")
     return partner
 
 
@@ -124,8 +136,8 @@ def _document_context(request: HttpRequest, document: Document, **forms: object)
         "pdf_url": reverse("portal:partner-document-pdf", kwargs={"key": document.key}),
         "can_sign": document.status == DocumentStatus.AWAITING_PARTNER,
         "can_submit": document.status == DocumentStatus.SEALED,
-        "can_withdraw": document.status in (DocumentStatus.AWAITING_PARTNER, DocumentStatus.AWAITING_CUSTOMER,
-                                            DocumentStatus.SEALED),
+        "can_withdraw": document.status
+        in (DocumentStatus.AWAITING_PARTNER, DocumentStatus.AWAITING_CUSTOMER, DocumentStatus.SEALED),
     }
 
 
@@ -192,7 +204,9 @@ def document_submit_view(request: HttpRequest, key: str) -> HttpResponse:
     form.errors.clear()
     with refusals_on(form):
         submitted = document_submit(actor=user, document=found)
-        messages.success(request, f"Your {found.kind} is submitted; it stays Received until the registrations team decides.")
+        messages.success(
+            request, f"Your {found.kind} is submitted; it stays Received until the registrations team decides."
+        )
         return redirect("portal:partner-redemption", pk=submitted.pk)
     return render_form(request, DOCUMENT, _document_context(request, found, submit_form=form), form_key="submit_form")
 
@@ -210,4 +224,6 @@ def document_withdraw_view(request: HttpRequest, key: str) -> HttpResponse:
             document_decline(actor=user, document=found, reason=form.cleaned_data["reason"])
             messages.success(request, "The document is withdrawn.")
             return redirect("portal:partner-document", key=found.key)
-    return render_form(request, DOCUMENT, _document_context(request, found, withdraw_form=form), form_key="withdraw_form")
+    return render_form(
+        request, DOCUMENT, _document_context(request, found, withdraw_form=form), form_key="withdraw_form"
+    )

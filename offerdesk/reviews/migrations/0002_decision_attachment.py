@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0001_initial'),
+        ("reviews", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='decision',
-            name='attachment',
-            field=models.FileField(blank=True, max_length=200, upload_to='answers/'),
+            model_name="decision",
+            name="attachment",
+            field=models.FileField(blank=True, max_length=200, upload_to="answers/"),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='attachment_name',
+            model_name="decision",
+            name="attachment_name",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='attachment_sha256',
+            model_name="decision",
+            name="attachment_sha256",
             field=models.CharField(blank=True, max_length=64),
         ),
     ]

@@ -32,8 +32,9 @@ def test_an_answer_keeps_its_file_under_a_random_name(cast: Cast, asked: Redempt
     step = Decision.objects.get(request=asked, outcome="info_provided")
     assert step.attachment_name == "budget page.pdf"
     assert step.attachment_sha256 == hashlib.sha256(PDF).hexdigest()
-    assert "budget" not in step.attachment.name and step.attachment.name.endswith(".pdf")
-    assert (tmp_path / step.attachment.name).read_bytes() == PDF
+    stored = step.attachment.name or ""
+    assert "budget" not in stored and stored.endswith(".pdf")
+    assert (tmp_path / stored).read_bytes() == PDF
     assert audit_events("redemption.provide_info", "done")[0].data["attachment"] == "budget page.pdf"
 
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import time_machine
 from django.db import connection
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 from reportlab.pdfgen import canvas
 
 from offerdesk.accounts.models import User
@@ -69,8 +69,14 @@ def _customer_signs(document: Document, signer: User) -> None:
         try:
             document.refresh_from_db()
             document_sign(
-                actor=signer, document=document, party="customer", name="Carla Customer", title="CIO",
-                ip="127.0.0.1", user_agent="journey", shown_sha256=document.sha256,
+                actor=signer,
+                document=document,
+                party="customer",
+                name="Carla Customer",
+                title="CIO",
+                ip="127.0.0.1",
+                user_agent="journey",
+                shown_sha256=document.sha256,
             )
         finally:
             connection.close()
@@ -108,9 +114,7 @@ def _submit_once_signed(page: Page, kind: str) -> RedemptionRequest:
     return RedemptionRequest.objects.get(pk=int(page.url.rstrip("/").rsplit("/", 1)[-1]))
 
 
-def test_a_partner_redeems_sow_then_poe_and_sees_the_payment(
-    page: Page, cast: Cast, cso: Voucher, smtp: Inbox
-) -> None:
+def test_a_partner_redeems_sow_then_poe_and_sees_the_payment(page: Page, cast: Cast, cso: Voucher, smtp: Inbox) -> None:
     carla = customer_user(cso.customer, "carla", email="it@contoso.example")
     with program_day("2023-10-02"):
         sign_in(page, cast.pat)
@@ -163,7 +167,7 @@ def test_a_non_template_pdf_upload_is_refused_with_its_rule_id(page: Page, cast:
         page.get_by_role("link", name="Upload it instead").click()
         assert_accessible(page)
         page.get_by_label("Signed PDF").set_input_files(
-            files=[{"name": "our-poe.pdf", "mimeType": "application/pdf", "buffer": _pdf("Our own POE form")}]
+            files=[FilePayload(name="our-poe.pdf", mimeType="application/pdf", buffer=_pdf("Our own POE form"))]
         )
         page.get_by_label("Signed for the customer by (full name)").fill("Carla Customer")
         page.get_by_label("Signed for your company by (full name)").fill("Pat Partner")
