@@ -4,7 +4,6 @@ Every refusal names its rule or field, keeps the input and changes nothing."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +12,14 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from reportlab.pdfgen import canvas
 
 from offerdesk.accounts.models import User
 from offerdesk.documents.models import Document
-from offerdesk.documents.services import document_sign
 from offerdesk.redemptions.models import RedemptionRequest
 from offerdesk.vouchers.models import Voucher
 from tests.factories import Cast, approved_sow, customer_user, on, snapshot
+
+from .signing import customer_signs, pdf_with_text
 
 
 def client_for(user: User) -> Client:
@@ -132,16 +131,7 @@ def test_prepare_sign_have_the_customer_sign_then_submit(
         assert link.to == ["it@adatum.example"]
         # And once the customer signed, the partner submits
         carla = customer_user(dep.customer, "carla", email="it@adatum.example")
-        document_sign(
-            actor=carla,
-            document=document,
-            party="customer",
-            name="Carla Customer",
-            title="CIO",
-            ip="127.0.0.1",
-            user_agent="test",
-            shown_sha256=document.sha256,
-        )
+        customer_signs(document, carla)
         status = pat.get(reverse("portal:partner-document", args=[document.key]), headers={"HX-Request": "true"})
         assert status.content.decode().lstrip().startswith('<section id="document-status"')
         assert "Submit the SOW" in status.content.decode()
@@ -166,14 +156,6 @@ def test_another_partner_never_opens_the_document(cast: Cast, dep: Voucher) -> N
     assert snapshot() == before
 
 
-def _pdf(text: str) -> bytes:
-    out = io.BytesIO()
-    page = canvas.Canvas(out)
-    page.drawString(72, 720, text)
-    page.save()
-    return out.getvalue()
-
-
 def test_a_non_template_upload_is_refused_with_its_rule_id_and_the_input_kept(cast: Cast, cso: Voucher) -> None:
     approved_sow(cast, voucher=cso, submitted="2023-10-02", approved="2023-10-04")
     before = snapshot()
@@ -181,7 +163,9 @@ def test_a_non_template_upload_is_refused_with_its_rule_id_and_the_input_kept(ca
         refused = client_for(cast.pat).post(
             reverse("portal:partner-redeem-upload", args=[cso.code, "POE"]),
             {
-                "file": SimpleUploadedFile("poe.pdf", _pdf("Our own POE form"), content_type="application/pdf"),
+                "file": SimpleUploadedFile(
+                    "poe.pdf", pdf_with_text("Our own POE form"), content_type="application/pdf"
+                ),
                 "customer_name": "Carla Customer",
                 "customer_title": "CIO",
                 "partner_name": "Pat Partner",

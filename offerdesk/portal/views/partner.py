@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ParamSpec
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods
 
 from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.choices import Role
@@ -25,11 +29,30 @@ from offerdesk.reviews.services import review_provide_info
 from offerdesk.vouchers.selectors import referral_awaiting_list, referral_get_for
 from offerdesk.vouchers.services import referral_accept, referral_decline
 
+P = ParamSpec("P")
 # Partner users work here; an FPM reads its partners' pages (its actions are refused by the services).
 PARTNER_AREA_ROLES = frozenset({Role.PARTNER, Role.FPM})
 REFERRALS = "portal/partner/referrals.html"
 REDEMPTIONS = "portal/partner/redemptions.html"
 REDEMPTION = "portal/partner/redemption.html"
+
+
+def partner_page(*methods: str) -> Callable[[Callable[P, HttpResponse]], Callable[P, HttpResponse]]:
+    """A partner-area view: these HTTP methods only, signed in, the domain's refusals mapped (errors.py)."""
+
+    def decorate(view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+        return require_http_methods(list(methods))(login_required(portal_view(view)))  # type: ignore[return-value]
+
+    return decorate
+
+
+def file_download(data: bytes, *, name: str, content_type: str, inline: bool = False) -> HttpResponse:
+    """A file as its own response: never sniffed as anything else, never cached, an attachment unless shown."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, name) or "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def partner_user(request: HttpRequest) -> User:
@@ -43,9 +66,7 @@ def partner_user(request: HttpRequest) -> User:
 # ------------------------------------------------------------------------------------------ referrals
 
 
-@require_GET
-@login_required
-@portal_view
+@partner_page("GET")
 def referrals(request: HttpRequest) -> HttpResponse:
     """CSO referrals waiting for this partner's answer, soonest answer-by date first."""
     user = partner_user(request)
@@ -70,9 +91,7 @@ def _referral_answered(
     )
 
 
-@require_POST
-@login_required
-@portal_view
+@partner_page("POST")
 def referral_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept: the partner registers its intent and the CSO voucher is issued (CSO-ENG-02, -05)."""
     user = partner_user(request)
@@ -86,9 +105,7 @@ def referral_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _referral_answered(request, context, message, form)
 
 
-@require_POST
-@login_required
-@portal_view
+@partner_page("POST")
 def referral_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Decline with a reason, no penalty (CSO-ENG-04); Microsoft may map the customer to another partner."""
     user = partner_user(request)
@@ -111,18 +128,14 @@ def referral_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------------------------------- vouchers
 
 
-@require_GET
-@login_required
-@portal_view
+@partner_page("GET")
 def vouchers(request: HttpRequest) -> HttpResponse:
     """Every voucher presented to or bound to the partner, with what was requested, approved and paid."""
     user = partner_user(request)
     return TemplateResponse(request, "portal/partner/vouchers.html", {"overviews": voucher_overview_list(user=user)})
 
 
-@require_GET
-@login_required
-@portal_view
+@partner_page("GET")
 def voucher(request: HttpRequest, code: str) -> HttpResponse:
     """One voucher and its whole history, as the partner may see it."""
     user = partner_user(request)
@@ -132,9 +145,7 @@ def voucher(request: HttpRequest, code: str) -> HttpResponse:
 # ------------------------------------------------------------------------------- my voucher redemptions
 
 
-@require_GET
-@login_required
-@portal_view
+@partner_page("GET")
 def redemptions(request: HttpRequest) -> HttpResponse:
     """Every request of the partner, newest first, filterable by status without a reload (htmx)."""
     user = partner_user(request)
@@ -160,18 +171,14 @@ def _redemption_context(user: User, pk: int, form: AnswerForm) -> dict[str, obje
     }
 
 
-@require_GET
-@login_required
-@portal_view
+@partner_page("GET")
 def redemption(request: HttpRequest, pk: int) -> HttpResponse:
     """One request: its figures, due date, decision and reason, its history; the answer form when asked."""
     user = partner_user(request)
     return TemplateResponse(request, REDEMPTION, _redemption_context(user, pk, AnswerForm()))
 
 
-@require_POST
-@login_required
-@portal_view
+@partner_page("POST")
 def redemption_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """Answer a reviewer's question (text, and a file if given): the review clock restarts (AMB-27)."""
     user = partner_user(request)
@@ -194,18 +201,14 @@ def redemption_answer(request: HttpRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------------------------------- payments
 
 
-@require_GET
-@login_required
-@portal_view
+@partner_page("GET")
 def payments(request: HttpRequest) -> HttpResponse:
     """What the partner is owed and was paid, per voucher and in total, in USD and its payout currency."""
     user = partner_user(request)
     return TemplateResponse(request, "portal/partner/payments.html", {"statements": payments_by_partner(user=user)})
 
 
-@require_GET
-@login_required
-@portal_view
+@partner_page("GET")
 def redemption_attachment(request: HttpRequest, pk: int, step: int) -> HttpResponse:
     """A file attached to an answer, as a download, for those who may see the review step."""
     user = partner_user(request)
@@ -214,7 +217,4 @@ def redemption_attachment(request: HttpRequest, pk: int, step: int) -> HttpRespo
         raise NotFound(f"no attachment on step {step}")
     with found.attachment.open("rb") as handle:
         data = handle.read()
-    response = HttpResponse(data, content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{found.attachment_name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(data, name=found.attachment_name, content_type="application/octet-stream")

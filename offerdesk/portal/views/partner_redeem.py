@@ -4,13 +4,12 @@ document signed outside OfferDesk. Each step calls one documents service; a refu
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from offerdesk.accounts.models import User
 from offerdesk.core.errors import NotFound
@@ -25,14 +24,14 @@ from offerdesk.documents.services import (
     document_upload,
 )
 from offerdesk.partners.models import Partner
-from offerdesk.portal.errors import portal_view, refusals_on, render_form
+from offerdesk.portal.errors import refusals_on, render_form
 from offerdesk.portal.forms.partner import FiguresForm, RedeemStartForm, SignForm, UploadForm, WithdrawForm
 from offerdesk.redemptions.choices import RequestKind, SignatureParty
 from offerdesk.vouchers.choices import LIVE_VOUCHER_STATUSES
 from offerdesk.vouchers.models import Voucher
 from offerdesk.vouchers.selectors import voucher_list, voucher_presented
 
-from .partner import partner_user
+from .partner import file_download, partner_page, partner_user
 
 START = "portal/partner/redeem.html"
 FIGURES = "portal/partner/redeem_figures.html"
@@ -48,9 +47,7 @@ def _kind(raw: str) -> str:
     return raw
 
 
-@require_GET
-@login_required
-@portal_view
+@partner_page("GET")
 def redeem(request: HttpRequest) -> HttpResponse:
     """Step 1: the voucher (typed as presented, or picked) and the redemption type."""
     user = partner_user(request)
@@ -69,9 +66,7 @@ def redeem(request: HttpRequest) -> HttpResponse:
     return render_form(request, START, {"form": form, "vouchers": vouchers})
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@portal_view
+@partner_page("GET", "POST")
 def redeem_figures(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     """Step 2: exactly what the step asks; then the pre-filled program template is generated for signing."""
     user = partner_user(request)
@@ -87,9 +82,7 @@ def redeem_figures(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     return render_form(request, FIGURES, {"form": form, "voucher": voucher, "kind": kind})
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@portal_view
+@partner_page("GET", "POST")
 def redeem_upload(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     """Or: upload the program template signed outside OfferDesk; it is checked by its content and submitted."""
     user = partner_user(request)
@@ -124,15 +117,15 @@ def _partner_of(user: User, voucher: Voucher) -> Partner:
 # ------------------------------------------------------------------------------------------ the document
 
 
-def _document_context(request: HttpRequest, document: Document, **forms: object) -> dict[str, object]:
+def _document_context(document: Document, **extra: object) -> dict[str, object]:
     signatures = {s.party: s for s in document.signatures.all()}
     return {
         "document": document,
         "partner_signature": signatures.get(SignatureParty.PARTNER),
         "customer_signature": signatures.get(SignatureParty.CUSTOMER),
-        "sign_form": forms.get("sign_form") or SignForm(initial={"shown_sha256": document.sha256}),
-        "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
-        "submit_form": forms.get("submit_form") or SignForm(),
+        "sign_form": extra.get("sign_form") or SignForm(initial={"shown_sha256": document.sha256}),
+        "withdraw_form": extra.get("withdraw_form") or WithdrawForm(),
+        "submit_form": extra.get("submit_form") or django_forms.Form(),
         "pdf_url": reverse("portal:partner-document-pdf", kwargs={"key": document.key}),
         "can_sign": document.status == DocumentStatus.AWAITING_PARTNER,
         "can_submit": document.status == DocumentStatus.SEALED,
@@ -141,35 +134,24 @@ def _document_context(request: HttpRequest, document: Document, **forms: object)
     }
 
 
-@require_GET
-@login_required
-@portal_view
+@partner_page("GET")
 def document(request: HttpRequest, key: str) -> HttpResponse:
     """The prepared document: read it in the page, sign it, follow the customer's signature, submit it."""
     user = partner_user(request)
     found = document_get_for(user=user, key=key)
     template = f"{DOCUMENT}#status" if request.htmx else DOCUMENT  # type: ignore[attr-defined]
-    return TemplateResponse(request, template, _document_context(request, found))
+    return TemplateResponse(request, template, _document_context(found))
 
 
-@require_GET
-@login_required
-@portal_view
+@partner_page("GET")
 def document_pdf(request: HttpRequest, key: str) -> HttpResponse:
     """The document's bytes: shown in the page, or downloaded (`?download=1`); never sniffed as anything else."""
     user = partner_user(request)
     name, data = document_file(user=user, key=key)
-    response = HttpResponse(data, content_type="application/pdf")
-    disposition = "attachment" if request.GET.get("download") else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(data, name=name, content_type="application/pdf", inline=not request.GET.get("download"))
 
 
-@require_POST
-@login_required
-@portal_view
+@partner_page("POST")
 def document_sign_view(request: HttpRequest, key: str) -> HttpResponse:
     """The partner signs the bytes it was shown; the customer's contact is e-mailed the link to sign next."""
     user = partner_user(request)
@@ -189,31 +171,25 @@ def document_sign_view(request: HttpRequest, key: str) -> HttpResponse:
             )
             messages.success(request, "Signed. The customer's contact is e-mailed a link to sign it too.")
             return redirect("portal:partner-document", key=found.key)
-    return render_form(request, DOCUMENT, _document_context(request, found, sign_form=form), form_key="sign_form")
+    return render_form(request, DOCUMENT, _document_context(found, sign_form=form), form_key="sign_form")
 
 
-@require_POST
-@login_required
-@portal_view
+@partner_page("POST")
 def document_submit_view(request: HttpRequest, key: str) -> HttpResponse:
     """Both signed: the partner submits the sealed document as its request."""
     user = partner_user(request)
     found = document_get_for(user=user, key=key)
-    form = SignForm(request.POST)  # only carries a refusal; submitting takes no input
-    form.is_valid()
-    form.errors.clear()
+    form = django_forms.Form(request.POST)  # submitting takes no input; the form carries a refusal back to the page
     with refusals_on(form):
         submitted = document_submit(actor=user, document=found)
         messages.success(
             request, f"Your {found.kind} is submitted; it stays Received until the registrations team decides."
         )
         return redirect("portal:partner-redemption", pk=submitted.pk)
-    return render_form(request, DOCUMENT, _document_context(request, found, submit_form=form), form_key="submit_form")
+    return render_form(request, DOCUMENT, _document_context(found, submit_form=form), form_key="submit_form")
 
 
-@require_POST
-@login_required
-@portal_view
+@partner_page("POST")
 def document_withdraw_view(request: HttpRequest, key: str) -> HttpResponse:
     """Withdraw a document not yet submitted (to correct it, prepare another)."""
     user = partner_user(request)
@@ -224,6 +200,4 @@ def document_withdraw_view(request: HttpRequest, key: str) -> HttpResponse:
             document_decline(actor=user, document=found, reason=form.cleaned_data["reason"])
             messages.success(request, "The document is withdrawn.")
             return redirect("portal:partner-document", key=found.key)
-    return render_form(
-        request, DOCUMENT, _document_context(request, found, withdraw_form=form), form_key="withdraw_form"
-    )
+    return render_form(request, DOCUMENT, _document_context(found, withdraw_form=form), form_key="withdraw_form")

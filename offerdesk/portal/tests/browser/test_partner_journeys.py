@@ -5,26 +5,21 @@ journey needs; the browser keeps its own clock (the session cookie lives by its 
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import time_machine
-from django.db import connection
 from playwright.sync_api import FilePayload, Page, expect
-from reportlab.pdfgen import canvas
 
-from offerdesk.accounts.models import User
 from offerdesk.documents.models import Document
-from offerdesk.documents.services import document_sign
 from offerdesk.payouts.models import Payment
 from offerdesk.redemptions.models import RedemptionRequest
 from offerdesk.reviews.services import review_approve
 from offerdesk.vouchers.models import Referral, Voucher
 from tests.factories import Cast, approved_sow, cso_customer, cso_nominate, customer_user, moment
 
+from ..signing import customer_signs, pdf_with_text
 from .conftest import Inbox, assert_accessible, body_of, sign_in
 
 
@@ -59,30 +54,6 @@ def test_a_partner_accepts_a_cso_referral(page: Page, cast: Cast) -> None:
     assert Referral.objects.get(pk=referral.pk).status == "accepted"
     assert (voucher.partner, voucher.issue_date.isoformat()) == (cast.fabrikam, "2023-09-05")
     expect(row.get_by_role("link", name=voucher.code)).to_be_visible()
-
-
-def _customer_signs(document: Document, signer: User) -> None:
-    """The customer's signature, through the documents service (the customer portal's page does the same),
-    in a thread of its own: sealing runs an event loop, and Playwright's runs in this one."""
-
-    def sign() -> None:
-        try:
-            document.refresh_from_db()
-            document_sign(
-                actor=signer,
-                document=document,
-                party="customer",
-                name="Carla Customer",
-                title="CIO",
-                ip="127.0.0.1",
-                user_agent="journey",
-                shown_sha256=document.sha256,
-            )
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(sign).result()
 
 
 def _redeem_in_the_browser(page: Page, voucher: Voucher, step: str, figures: dict[str, str]) -> Document:
@@ -122,7 +93,7 @@ def test_a_partner_redeems_sow_then_poe_and_sees_the_payment(page: Page, cast: C
         document = _redeem_in_the_browser(page, cso, "Initial (Statement of Work)", {"SOW value (USD)": "30000"})
         link = body_of(smtp.wait_for("it@contoso.example"))
         assert f"/customer/documents/{document.key}/" in link
-        _customer_signs(document, carla)
+        customer_signs(document, carla)
         sow = _submit_once_signed(page, "SOW")
         assert (sow.kind, sow.status, str(sow.value)) == ("SOW", "received", "30000.00")
         # The SOW is approved (through the service: the review desk is not built yet)
@@ -134,7 +105,7 @@ def test_a_partner_redeems_sow_then_poe_and_sees_the_payment(page: Page, cast: C
             "Final (Proof of Execution)",
             {"Users deployed": "600", "Users on Exchange Online": "600", "Users on Teams": "600"},
         )
-        _customer_signs(document, carla)
+        customer_signs(document, carla)
         poe = _submit_once_signed(page, "POE")
         assert (poe.users_deployed, poe.workload_users) == (600, {"Exchange Online": 600, "Teams": 600})
         review_approve(actor=cast.reviewer, request=poe)
@@ -151,14 +122,6 @@ def test_a_partner_redeems_sow_then_poe_and_sees_the_payment(page: Page, cast: C
         assert_accessible(page)
 
 
-def _pdf(text: str) -> bytes:
-    out = io.BytesIO()
-    sheet = canvas.Canvas(out)
-    sheet.drawString(72, 720, text)
-    sheet.save()
-    return out.getvalue()
-
-
 def test_a_non_template_pdf_upload_is_refused_with_its_rule_id(page: Page, cast: Cast, cso: Voucher) -> None:
     approved_sow(cast, voucher=cso, submitted="2023-10-02", approved="2023-10-04")
     with program_day("2024-01-10"):
@@ -167,7 +130,9 @@ def test_a_non_template_pdf_upload_is_refused_with_its_rule_id(page: Page, cast:
         page.get_by_role("link", name="Upload it instead").click()
         assert_accessible(page)
         page.get_by_label("Signed PDF").set_input_files(
-            files=[FilePayload(name="our-poe.pdf", mimeType="application/pdf", buffer=_pdf("Our own POE form"))]
+            files=[
+                FilePayload(name="our-poe.pdf", mimeType="application/pdf", buffer=pdf_with_text("Our own POE form"))
+            ]
         )
         page.get_by_label("Signed for the customer by (full name)").fill("Carla Customer")
         page.get_by_label("Signed for your company by (full name)").fill("Pat Partner")
