@@ -49,6 +49,13 @@ def test_a_fy24_voucher_is_found_by_the_id_as_the_customer_presents_it(cast: Cas
     assert found["Location"] == reverse("portal:partner-redeem-figures", args=[dep.code, "SOW"])
 
 
+def test_a_link_with_the_id_alone_fills_the_form_without_sending_it(cast: Cast, dep: Voucher) -> None:
+    with on("2023-10-06"):
+        page = client_for(cast.pat).get(reverse("portal:partner-redeem"), {"code": dep.code})
+    assert page.status_code == 200
+    assert f'value="{dep.code}"' in page.content.decode() and "errorlist" not in page.content.decode()
+
+
 def test_an_unknown_id_is_refused_by_its_field_with_the_input_kept(cast: Cast, dep: Voucher) -> None:
     with on("2023-10-06"):
         refused = client_for(cast.pat).get(reverse("portal:partner-redeem"), {"code": "AAAAA-BBBBB", "kind": "SOW"})

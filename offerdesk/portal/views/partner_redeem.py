@@ -52,7 +52,9 @@ def redeem(request: HttpRequest) -> HttpResponse:
     """Step 1: the voucher (typed as presented, or picked) and the redemption type."""
     user = partner_user(request)
     vouchers = list(voucher_list(user=user, statuses=LIVE_VOUCHER_STATUSES))
-    form = RedeemStartForm(request.GET or None, vouchers=vouchers)
+    # A link may carry the voucher's ID alone ("Redeem this voucher"): it fills the form, it does not send it.
+    sent = request.GET if "kind" in request.GET else None
+    form = RedeemStartForm(sent, initial={"code": request.GET.get("code", "")}, vouchers=vouchers)
     if form.is_bound and form.is_valid():
         with refusals_on(form):
             try:
