@@ -8,12 +8,17 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import storages
 from django.test import TransactionTestCase, override_settings
+from hypothesis import settings as hypothesis_settings
 from pytest_django.fixtures import validate_django_db
 
 from offerdesk.vouchers.models import Voucher
 from tests.databases import throwaway_database
 from tests.expected_failures import EXPECTED_FAILURES
 from tests.factories import Cast, cso_customer, cso_voucher, customer, make_cast, mws_voucher
+
+# Speed is measured in benchmarks, never asserted: no per-example deadline (a loaded machine is not a failure).
+hypothesis_settings.register_profile("offerdesk", deadline=None)
+hypothesis_settings.load_profile("offerdesk")
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
 

@@ -257,6 +257,8 @@ def test_the_screening_is_the_quote_for_every_customer_and_offer() -> None:
         max_examples=EXAMPLES,
         deadline=None,
         database=None,
+        # the same examples on every run: the coverage check below must not depend on the draw
+        derandomize=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
     @given(spec=base)
