@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from .routes import account, customer, notices, partner, staff
+from .routes import account, customer, documents, notices, partner, staff
 from .views import home
 
 app_name = "portal"
@@ -13,5 +13,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/", include(staff.urlpatterns)),
     path("partner/", include(partner.urlpatterns)),
     path("customer/", include(customer.urlpatterns)),
+    path("documents/", include(documents.urlpatterns)),  # a document's PDF, for the partner and the customer
     path("notices/", include(notices.urlpatterns)),
 ]

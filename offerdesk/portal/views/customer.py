@@ -12,18 +12,25 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_safe
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
 from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.choices import Role
 from offerdesk.accounts.models import User
 from offerdesk.catalogue.policies import policy_for
 from offerdesk.core import dates
+from offerdesk.documents.choices import DocumentStatus
+from offerdesk.documents.models import Document
+from offerdesk.documents.reading import pdf_read
+from offerdesk.documents.selectors import document_file, document_get_for, document_list
+from offerdesk.documents.services import document_decline, document_sign
 from offerdesk.partners.models import Partner
 from offerdesk.partners.selectors import partner_directory_countries, partner_directory_get_for, partner_directory_list
 from offerdesk.portal.errors import portal_view, refusals_on, render_form
-from offerdesk.portal.forms.customer import PartnerChoiceForm, PartnerSearchForm
+from offerdesk.portal.forms.customer import DeclineForm, PartnerChoiceForm, PartnerSearchForm, SignForm
 from offerdesk.portal.templatetags.portal import user_locale
+from offerdesk.redemptions.choices import SignatureParty
 from offerdesk.vouchers.choices import LIVE_VOUCHER_STATUSES, VoucherStatus
 from offerdesk.vouchers.models import Voucher
 from offerdesk.vouchers.selectors import voucher_get_for, voucher_list
@@ -131,3 +138,98 @@ def voucher_partner(request: HttpRequest, code: str) -> HttpResponse:
     return render_form(
         request, "portal/customer/voucher_partner.html", context, form_key="choice" if choice.errors else "search"
     )
+
+
+# ------------------------------------------------------------------------------------- Documents to sign
+
+
+@require_safe
+@login_required
+@portal_view
+def documents(request: HttpRequest) -> HttpResponse:
+    """Documents to sign: the SOWs and POEs the customer's partners prepared, those waiting for it first."""
+    user = _customer(request)
+    rows = sorted(document_list(user=user), key=lambda d: d.status != DocumentStatus.AWAITING_CUSTOMER)
+    return TemplateResponse(request, "portal/customer/documents.html", {"documents": rows})
+
+
+def _document_text(user: User, document: Document) -> str:
+    """The words of the PDF the page shows, for readers whose browser shows no PDF (and for screen readers)."""
+    _, data = document_file(user=user, key=document.key)
+    return pdf_read(data, field="document").text
+
+
+def _document_page(
+    request: HttpRequest, document: Document, *, sign: SignForm | None = None, decline: DeclineForm | None = None
+) -> HttpResponse:
+    """The document in the page, what was signed so far, and the customer's Sign and Decline forms."""
+    sign = sign or SignForm(initial={"shown": document.sha256})
+    decline = decline or DeclineForm()
+    refused = sign if sign.errors else decline
+    context = {
+        "document": document,
+        "text": "" if _htmx(request) else _document_text(_customer(request), document),
+        "signatures": list(document.signatures.all()),
+        "sign": sign,
+        "decline": decline,
+        "awaiting": document.status == DocumentStatus.AWAITING_CUSTOMER,
+    }
+    template = "portal/customer/document.html"
+    if _htmx(request):
+        template += "#signing"
+    return render_form(request, template, context, form_key="sign" if refused is sign else "decline")
+
+
+@require_safe
+@login_required
+@portal_view
+def document(request: HttpRequest, key: str) -> HttpResponse:
+    """One document, at the link its customer was e-mailed (/customer/documents/<key>/)."""
+    user = _customer(request)
+    return _document_page(request, document_get_for(user=user, key=key))
+
+
+def _signed_or_declined(request: HttpRequest, key: str, message: str) -> HttpResponse:
+    messages.success(request, message)
+    if _htmx(request):  # the signing panel again, in place, with the new status
+        return _document_page(request, document_get_for(user=_customer(request), key=key))
+    return redirect(reverse("portal:customer-document", kwargs={"key": key}))
+
+
+@require_POST
+@login_required
+@portal_view
+def document_sign_view(request: HttpRequest, key: str) -> HttpResponse:
+    """Sign: the typed full name and title, over the bytes the page showed (their SHA-256)."""
+    user = _customer(request)
+    found = document_get_for(user=user, key=key)
+    form = SignForm(request.POST)
+    with refusals_on(form):
+        document_sign(
+            actor=user,
+            document=found,
+            party=SignatureParty.CUSTOMER,
+            name=request.POST.get("name", ""),
+            title=request.POST.get("title", ""),
+            ip=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("User-Agent", ""),
+            shown_sha256=request.POST.get("shown", ""),
+        )
+        return _signed_or_declined(request, key, f"You signed the {found.get_kind_display()}; it is sealed.")
+    return _document_page(request, found, sign=form)
+
+
+@require_POST
+@login_required
+@portal_view
+def document_decline_view(request: HttpRequest, key: str) -> HttpResponse:
+    """Decline, with a reason the partner reads."""
+    user = _customer(request)
+    found = document_get_for(user=user, key=key)
+    form = DeclineForm(request.POST)
+    with refusals_on(form):
+        document_decline(actor=user, document=found, reason=request.POST.get("reason", ""))
+        return _signed_or_declined(
+            request, key, f"You declined the {found.get_kind_display()}; {found.partner.name} sees your reason."
+        )
+    return _document_page(request, found, decline=form)

@@ -45,6 +45,8 @@ ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
 PASSWORD = "browser-Passw0rd!"
 BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 _axe = Axe()
+# Chromium's own PDF viewer loads its parts from inside the browser: nothing of it leaves the machine.
+BROWSER_INTERNAL = ("chrome://", "chrome-extension://")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -139,7 +141,7 @@ def page(
     outside = outside_requests
 
     def guard(route: Route, req: Request) -> None:
-        if req.url == server or req.url.startswith(f"{server}/"):
+        if req.url == server or req.url.startswith(f"{server}/") or req.url.startswith(BROWSER_INTERNAL):
             route.continue_()
         else:
             outside.urls.append(req.url)

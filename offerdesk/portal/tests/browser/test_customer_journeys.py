@@ -3,6 +3,8 @@ partner and the partner redeems; the customer declines a document; a double-clic
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -10,12 +12,16 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from offerdesk.accounts.models import User
+from offerdesk.documents.choices import DocumentStatus
+from offerdesk.documents.models import Document
+from offerdesk.documents.services import document_prepare, document_sign, document_submit
+from offerdesk.redemptions.choices import RequestStatus
 from offerdesk.vouchers.models import Voucher
 from offerdesk.vouchers.selectors import voucher_get_for
 from tests.factories import Cast, customer, customer_user, moment, mws_voucher
 
 from .conftest import Inbox, assert_accessible, body_of, sign_in
-from .customer_steps import customer_chooses_partner, sign_out_if_signed_in
+from .customer_steps import customer_chooses_partner, customer_signs, sign_out_if_signed_in
 
 DAY = "2023-10-09"  # the DEP voucher was issued on 2023-10-05
 
@@ -38,7 +44,20 @@ def alice(dep: Voucher) -> User:
     return customer_user(dep.customer, "alice", email="it@adatum.example")
 
 
-def test_a_fy24_customer_chooses_a_partner_who_is_e_mailed_and_sees_the_voucher(
+def signing_link(inbox: Inbox, to: str, timeout: float = 10) -> str:
+    """The link to sign in the first e-mail to `to` that carries one (the voucher's own e-mail came first)."""
+    pattern = re.compile(r"https?://\S+/customer/documents/[\w-]+/")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in list(inbox.messages):
+            found = pattern.search(body_of(message)) if to in str(message.get("To", "")) else None
+            if found:
+                return found.group(0)
+        time.sleep(0.1)
+    raise AssertionError(f"no e-mail to {to} carried a link to sign")
+
+
+def test_a_fy24_customer_chooses_a_partner_and_the_partner_redeems(
     page: Page, smtp: Inbox, journey_clock: None, cast: Cast, dep: Voucher, alice: User
 ) -> None:
     # When alice chooses Fabrikam from the approved list
@@ -53,7 +72,25 @@ def test_a_fy24_customer_chooses_a_partner_who_is_e_mailed_and_sees_the_voucher(
     if shown is not None and shown.status == 200:  # the partner's pages (helper ppartner) where they exist
         expect(page.get_by_role("row").filter(has_text=dep.code)).to_be_visible()
         assert_accessible(page)
-    # The partner redeems through its own pages (helper ppartner's journey) and the documents services.
+    # When Fabrikam prepares and signs the SOW (through the documents services: the partner's redeem pages
+    # are helper ppartner's journey), the customer is e-mailed the link and signs it in the page
+    sow = document_prepare(actor=cast.pat, voucher=dep, partner=cast.fabrikam, kind="SOW", value="60000.00")
+    document_sign(
+        actor=cast.pat,
+        document=sow,
+        party="partner",
+        name="Pat Partner",
+        title="Delivery lead",
+        ip="127.0.0.1",
+        user_agent="journey",
+        shown_sha256=sow.sha256,
+    )
+    customer_signs(page, customer=alice, link=signing_link(smtp, "it@adatum.example"))
+    # Then the sealed SOW is Fabrikam's to submit, and it is Received
+    sealed = Document.objects.get(pk=sow.pk)
+    assert sealed.status == DocumentStatus.SEALED
+    request = document_submit(actor=cast.pat, document=sealed)
+    assert (request.kind, request.status, request.partner) == ("SOW", RequestStatus.RECEIVED, cast.fabrikam)
 
 
 def test_a_double_clicked_choice_makes_one_request(
@@ -89,3 +126,35 @@ def test_an_affiliated_partner_is_refused_in_the_page(
     expect(page.get_by_role("alert")).to_contain_text("MWS-LIM-06")
     assert_accessible(page)
     assert Voucher.objects.get(pk=dep.pk).partner is None
+
+
+def test_the_customer_declines_a_document_with_a_reason(
+    page: Page, journey_clock: None, cast: Cast, dep: Voucher, alice: User
+) -> None:
+    from offerdesk.vouchers.services import voucher_choose_partner
+
+    voucher_choose_partner(actor=alice, voucher=dep, partner=cast.fabrikam)
+    sow = document_prepare(actor=cast.pat, voucher=dep, partner=cast.fabrikam, kind="SOW", value="60000.00")
+    document_sign(
+        actor=cast.pat,
+        document=sow,
+        party="partner",
+        name="Pat Partner",
+        title="Delivery lead",
+        ip="127.0.0.1",
+        user_agent="journey",
+        shown_sha256=sow.sha256,
+    )
+    sign_in(page, alice)
+    page.get_by_role("link", name="Documents to sign").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Documents to sign")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("Statement of Work")).click()
+    signing = page.locator("#signing")
+    signing.get_by_role("button", name="Decline").click()  # no reason: refused by its field, in place
+    expect(page.locator("#signing")).to_contain_text("reason: is required (OD-IN-01)")
+    page.locator("#signing").get_by_label("Reason").fill("The SOW value is not what we agreed.")
+    page.locator("#signing").get_by_role("button", name="Decline").click()
+    expect(page.locator("#signing")).to_contain_text("Declined")
+    assert_accessible(page)
+    assert Document.objects.get(pk=sow.pk).declined_reason == "The SOW value is not what we agreed."
