@@ -5,6 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import STORAGES as BASE_STORAGES
 from .base import env_bool, env_list, mailer_options
 
 REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
@@ -33,11 +34,10 @@ CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
 # Static files: `offerdesk collectstatic` writes them with hashed names, WhiteNoise serves them (ADR 17).
-_documents = STORAGES["documents"]  # noqa: F405  (OFFERDESK_DOCUMENT_STORAGE, base)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    "documents": _documents,
+    "documents": BASE_STORAGES["documents"],  # OFFERDESK_DOCUMENT_STORAGE, base
 }
 # Uploaded and generated files (documents) in S3-compatible storage when a bucket is named, so that every web and
 # worker machine sees the same files: `pip install 'offerdesk[s3]'` (django-storages with boto3).
