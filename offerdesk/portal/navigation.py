@@ -16,6 +16,7 @@ class NavEntry:
 
     label: str
     url_name: str
+    roles: frozenset[str] | None = None  # None: everyone the navigation is for
 
 
 PARTNER = (
@@ -29,7 +30,14 @@ CUSTOMER = (
     NavEntry("My vouchers", "portal:customer-vouchers"),
     NavEntry("Documents to sign", "portal:customer-documents"),
 )
-STAFF = (NavEntry("Staff home", "portal:staff-home"),)
+STAFF = (
+    NavEntry("Staff home", "portal:staff-home"),
+    NavEntry(
+        "Verify a document",
+        "portal:staff-verify",
+        roles=frozenset({Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR}),  # views.staff.VERIFY_ROLES
+    ),
+)
 EVERYONE = (NavEntry("Notices", "portal:notices"),)
 
 # Where each role lands after signing in (the first of these that exists), then the staff home or the account page.
@@ -62,6 +70,8 @@ def navigation_for(user: Any, *, current: str = "") -> list[dict[str, Any]]:
         return []
     links = []
     for entry in (*_entries_for(user), *EVERYONE):
+        if entry.roles is not None and user.role not in entry.roles and not user.is_superuser:
+            continue
         url = _url(entry.url_name)
         if url is not None:
             links.append({"label": entry.label, "url": url, "current": entry.url_name == current})

@@ -6,4 +6,5 @@ from offerdesk.portal.views import staff
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", staff.home, name="staff-home"),
+    path("verify/", staff.verify, name="staff-verify"),
 ]

@@ -5,12 +5,18 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods
 
 from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.models import Role
-from offerdesk.portal.errors import portal_view, signed_in_user
+from offerdesk.documents.services import document_verify
+from offerdesk.portal.errors import portal_view, render_form, signed_in_user
+from offerdesk.portal.forms.staff import VerifyForm
 
 STAFF_HOME_ROLES = frozenset({Role.SELLER, Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR, Role.FPM})
+# Who checks a file someone sent: the review desk, the operators, finance and the auditors (a seller or an FPM
+# reads documents only through the requests it may see).
+VERIFY_ROLES = frozenset({Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR})
 
 
 @login_required
@@ -18,4 +24,22 @@ STAFF_HOME_ROLES = frozenset({Role.SELLER, Role.OPERATOR, Role.REVIEWER, Role.FI
 def home(request: HttpRequest) -> HttpResponse:
     """The staff home: the user's role and the back-office pages it may open."""
     access_require_role(signed_in_user(request), STAFF_HOME_ROLES, action="open the staff home")
-    return TemplateResponse(request, "portal/staff/home.html", {})
+    return TemplateResponse(request, "portal/staff/home.html", {"verify_roles": VERIFY_ROLES})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@portal_view
+def verify(request: HttpRequest) -> HttpResponse:
+    """Whether a file is an intact OfferDesk document, for which voucher and template, signed by whom: what
+    `offerdesk document verify FILE` says, for a reviewer with the file in hand. Nothing is stored."""
+    access_require_role(signed_in_user(request), VERIFY_ROLES, action="verify documents")
+    posted = request.method == "POST"
+    form = VerifyForm(request.POST if posted else None, request.FILES if posted else None)
+    result = None
+    if posted and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = document_verify(data=upload.read())
+        context = {"form": VerifyForm(), "result": result, "filename": upload.name}
+        return TemplateResponse(request, "portal/staff/verify.html", context)
+    return render_form(request, "portal/staff/verify.html", {"form": form, "result": result})
