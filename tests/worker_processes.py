@@ -1,4 +1,4 @@
-"""Real worker processes (`manage.py db_worker`, the django-tasks-db worker) on the test's own database, for tests
+"""Real worker processes (`offerdesk worker`, as a deployment runs them) on the test's own database, for tests
 that kill them: the database the running (transactional) test uses, reached by a URL, and settings from the
 environment as a deployment has them."""
 
@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def database_url() -> str:
-    """The URL of the database this (transactional) test is connected to: its throwaway copy."""
+    """The URL of the database this (transactional) test is connected to: its throwaway copy (the same for
+    the worker processes of these tests and of the jobs' tests, `offerdesk/jobs/tests/processes.py`)."""
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{settings['NAME']}"
@@ -45,9 +46,9 @@ def worker_env(*, smtp_port: int, **extra: Any) -> dict[str, str]:
 
 
 def start_worker(env: dict[str, str], *, log: Path | None = None) -> subprocess.Popen[bytes]:
-    """One worker process, polling the queue every 0.1 s; what it logs is appended to `log` (or dropped), never
-    left in a pipe nobody reads (a full pipe would stall it)."""
-    command = [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-startup-delay", "--no-reload"]
+    """One `offerdesk worker` process, polling the queue every 0.1 s; what it logs is appended to `log` (or
+    dropped), never left in a pipe nobody reads (a full pipe would stall it)."""
+    command = [sys.executable, "-m", "offerdesk.manage", "worker", "--interval", "0.1"]
     if log is None:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     log.parent.mkdir(parents=True, exist_ok=True)

@@ -12,18 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
+from tests.worker_processes import database_url
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def database_url() -> str:
-    """The URL of the database this test runs in (its throwaway copy, for a transactional test)."""
-    db: dict[str, Any] = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def process_env(var: Path, **extra: str) -> dict[str, str]:

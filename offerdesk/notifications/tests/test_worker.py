@@ -1,4 +1,4 @@
-"""The embedded queue for real: a notice enqueued on commit is delivered by `db_worker` (django-tasks-db)."""
+"""The embedded queue for real: a notice enqueued on commit is delivered by `offerdesk worker`."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def test_the_database_worker_delivers_what_a_committed_change_queued() -> None:
     assert DBTaskResult.objects.count() == 1
     assert mail.outbox == []
     # When the worker works the queue once
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command("worker", "--batch", verbosity=0)
     # Then the e-mail left, once, and the task finished
     assert [(m.to, m.cc) for m in mail.outbox] == [(["ops@fabrikam.example"], ["fpm@fasttrack.example"])]
     assert OutboxMessage.objects.get().status == OutboxStatus.SENT
