@@ -6,6 +6,8 @@ from typing import Any
 
 from django.tasks import task
 
+from offerdesk.screening.services import screening_prune
+
 from .services import daily_run, task_results_prune
 
 
@@ -17,5 +19,6 @@ def daily_run_task(*, on: str) -> dict[str, Any]:
 
 @task()
 def task_results_prune_task(*, on: str) -> dict[str, int]:
-    """Drop finished task results older than OFFERDESK_TASK_RESULTS_KEEP_DAYS, and heartbeats of long-gone workers."""
-    return task_results_prune()
+    """Drop finished task results older than OFFERDESK_TASK_RESULTS_KEEP_DAYS, heartbeats of long-gone workers, and
+    screenings older than OFFERDESK_SCREENINGS_KEEP_DAYS."""
+    return {**task_results_prune(), **screening_prune()}

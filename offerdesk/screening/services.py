@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from offerdesk.accounts.access import MICROSOFT_ROLES, access_require_role
@@ -94,3 +95,20 @@ def screening_line_nominate(*, actor: User | None, line_id: int, partner: Partne
         data={"screening": line.screening_id, "line": line.pk, "offer": line.offer.code, "tpid": line.customer.tpid},
     )
     return nomination
+
+
+def screening_prune(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Delete screenings made more than OFFERDESK_SCREENINGS_KEEP_DAYS ago, with their lines (a million customers'
+    screening is a million lines). A nomination made from a line stays: it is the vouchers' record, not the
+    screening's. A few statements whatever the size: nothing refers to a line, so Django deletes the lines by
+    their screening in one statement instead of reading them first."""
+    now = dates.now() if now is None else now
+    before = now - dt.timedelta(days=settings.OFFERDESK_SCREENINGS_KEEP_DAYS)
+    old = list(Screening.objects.filter(created_at__lt=before).values_list("pk", flat=True))
+    if not old:
+        return {"screenings": 0, "screening_lines": 0}
+    _, deleted = Screening.objects.filter(pk__in=old).delete()
+    return {
+        "screenings": deleted.get(Screening._meta.label, 0),
+        "screening_lines": deleted.get(ScreeningLine._meta.label, 0),
+    }

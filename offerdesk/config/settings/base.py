@@ -239,6 +239,8 @@ OFFERDESK_WORKER_HEARTBEAT = float(os.environ.get("OFFERDESK_WORKER_HEARTBEAT", 
 OFFERDESK_WORKER_DEAD_AFTER = float(os.environ.get("OFFERDESK_WORKER_DEAD_AFTER", "60"))
 OFFERDESK_TASK_MAX_ATTEMPTS = int(os.environ.get("OFFERDESK_TASK_MAX_ATTEMPTS", "3"))  # workers that died on it
 OFFERDESK_TASK_RESULTS_KEEP_DAYS = int(os.environ.get("OFFERDESK_TASK_RESULTS_KEEP_DAYS", "14"))
+# A screening is kept this long to nominate from; the daily job `prune` deletes older ones with their lines.
+OFFERDESK_SCREENINGS_KEEP_DAYS = int(os.environ.get("OFFERDESK_SCREENINGS_KEEP_DAYS", "90"))
 OFFERDESK_DAILY_AT = dt.time.fromisoformat(os.environ.get("OFFERDESK_DAILY_AT", "01:00"))  # program time zone
 OFFERDESK_SCHEDULE_INTERVAL = float(os.environ.get("OFFERDESK_SCHEDULE_INTERVAL", "30"))
 OFFERDESK_SCHEDULE_CATCH_UP_DAYS = int(os.environ.get("OFFERDESK_SCHEDULE_CATCH_UP_DAYS", "31"))

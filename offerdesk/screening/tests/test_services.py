@@ -16,7 +16,7 @@ from offerdesk.core.errors import InvalidInput, NotFound, PermissionDenied
 from offerdesk.customers.models import Customer
 from offerdesk.screening.models import Screening, ScreeningLine
 from offerdesk.screening.selectors import screening_get_for, screening_summary
-from offerdesk.screening.services import screening_line_nominate, screening_run
+from offerdesk.screening.services import screening_line_nominate, screening_prune, screening_run
 from offerdesk.vouchers.models import Nomination
 from tests.factories import Cast, audit_events, cso_customer, cso_nominate, customer, deal, mws_nominate, on
 
@@ -153,3 +153,25 @@ def test_the_command_prints_a_summary_lines_and_refusals(cast: Cast) -> None:
         call_command("screen", "--on", "2023-02-29", stdout=io.StringIO(), stderr=io.StringIO())
     assert refused.value.returncode == 1
     assert Screening.objects.count() == 4
+
+
+PRUNE_QUERIES = 4  # the old screenings' keys, the screenings, DELETE the lines, DELETE the screenings
+
+
+def test_old_screenings_are_pruned_with_their_lines_and_their_nominations_stay(cast: Cast) -> None:
+    for n in range(30):
+        customer(cast.operator, tpid=f"T-{n}", name=f"Customer {n}")
+    with on("2023-09-01"):
+        old = screening_run(actor=cast.seller)
+        nomination = screening_line_nominate(actor=cast.seller, line_id=line_of(old, "T-3", "DEP").pk)
+    with on("2023-11-29"):  # 89 days later: within OFFERDESK_SCREENINGS_KEEP_DAYS (90)
+        recent = screening_run(actor=cast.seller)
+        assert screening_prune() == {"screenings": 0, "screening_lines": 0}
+    with on("2023-12-01"), CaptureQueriesContext(connection) as captured:
+        pruned = screening_prune()
+    assert pruned == {"screenings": 1, "screening_lines": old.customers * len(old.offers)}
+    assert len(captured) == PRUNE_QUERIES, [q["sql"] for q in captured]  # the lines are never read one by one
+    assert list(Screening.objects.all()) == [recent]
+    assert not ScreeningLine.objects.filter(screening_id=old.pk).exists()
+    assert ScreeningLine.objects.filter(screening=recent).count() == recent.customers * len(recent.offers)
+    assert Nomination.objects.get() == nomination
