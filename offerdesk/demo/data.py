@@ -415,7 +415,8 @@ class Story:
 STORIES = [
     Story(
         "Contoso US",
-        "DEP completed by Fabrikam (Contoso's own partners may not redeem it), then an open Copilot one.",
+        "DEP completed by Fabrikam (Contoso's own partners may not redeem it), then an open Copilot one, "
+        "whose SOW Fabrikam prepared and signed and the customer has yet to sign.",
         (
             at("2023-09-01", "nominate", offer=DEP),
             at("2023-10-02", "deal", value="500000.00", workloads=["Microsoft 365 E3"]),
@@ -427,6 +428,8 @@ STORIES = [
             at("2024-03-01", "nominate", offer=COP),
             at("2024-04-12", "deal", value="400000.00", workloads=["Microsoft 365 Copilot"]),
             at("2024-04-18", "issue", offer=COP, face_value="95000.00"),
+            # In the portal: Fabrikam's SOW for it, signed by Fabrikam, waits in the customer's Documents to sign
+            at("2024-06-24", "prepare", offer=COP, kind=SOW, partner="Fabrikam", value="90000.00"),
         ),
     ),
     Story(

@@ -20,6 +20,7 @@ from offerdesk.core import dates
 from offerdesk.core.errors import DomainError
 from offerdesk.customers import services as customer_services
 from offerdesk.customers.models import CompanyGroup, Customer
+from offerdesk.documents.services import document_prepare, document_sign
 from offerdesk.jobs.services import daily_run
 from offerdesk.partners.models import Partner
 from offerdesk.partners.services import partner_assign_fpm, partner_create
@@ -370,6 +371,23 @@ class _Story:
                 SignatureInput(party="partner", name=f"{partner} delivery lead", role="Partner signatory"),
             ],
             document_hash=_document_hash(voucher=voucher, kind=kind, template_id=template),
+        )
+
+    def prepare(self, *, customer: str, offer: str, kind: str, partner: str, value: str | None = None) -> None:
+        """The partner prepares the program template in the portal and signs it: the customer's to sign next."""
+        signer = self.partner_users[partner]
+        document = document_prepare(
+            actor=signer, voucher=self._voucher(customer, offer), partner=self.partners[partner], kind=kind, value=value
+        )
+        document_sign(
+            actor=signer,
+            document=document,
+            party="partner",
+            name=f"{partner} delivery lead",
+            title="Partner signatory",
+            ip=None,
+            user_agent="offerdesk demo",
+            shown_sha256=document.sha256,
         )
 
     def verify(self, *, customer: str, offer: str, users: int) -> None:
