@@ -200,14 +200,28 @@ def _padding_is_clean(sig: Any) -> bool:
     return raw.startswith(der) and not raw[len(der) :].strip(b"\x00")
 
 
+def document_certificates() -> tuple[asn1_x509.Certificate, ...]:
+    """The certificates a seal may be made with: today's, then the retired ones still trusted for what they
+    sealed (OFFERDESK_DOCUMENT_RETIRED_CERT_FILES, after a rotation)."""
+    retired = tuple(_load_certificate(str(path)) for path in settings.OFFERDESK_DOCUMENT_RETIRED_CERT_FILES)
+    return (document_credentials().certificate, *retired)
+
+
+@lru_cache(maxsize=16)
+def _load_certificate(cert_file: str) -> asn1_x509.Certificate:
+    cert = x509.load_pem_x509_certificate(Path(cert_file).read_bytes())
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
 def check_signatures(data: bytes) -> tuple[SignatureCheck, ...]:
-    """Every digital signature in the PDF, verified against OfferDesk's certificate as the only trust root
-    (no network: a partner's own certificate shows as valid but not trusted)."""
-    creds = document_credentials()
+    """Every digital signature in the PDF, verified against OfferDesk's certificates (today's and the retired
+    ones) as the only trust roots (no network: a partner's own certificate shows as valid but not trusted)."""
+    roots = document_certificates()
+    ours_by_hash = {cert.sha256 for cert in roots}
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     checks = []
     for sig in reader.embedded_signatures:
-        context = ValidationContext(trust_roots=[creds.certificate], allow_fetching=False)
+        context = ValidationContext(trust_roots=list(roots), allow_fetching=False)
         try:
             status = validate_pdf_signature(sig, context)
             clean = _padding_is_clean(sig)
@@ -217,7 +231,7 @@ def check_signatures(data: bytes) -> tuple[SignatureCheck, ...]:
             )
             continue
         whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-        ours = sig.field_name == SEAL_FIELD and status.signing_cert.sha256 == creds.certificate.sha256
+        ours = sig.field_name == SEAL_FIELD and status.signing_cert.sha256 in ours_by_hash
         checks.append(
             SignatureCheck(
                 field=sig.field_name,

@@ -182,6 +182,8 @@ STORAGES["documents"] = {
 OFFERDESK_DOCUMENT_CERT_FILE = os.environ.get("OFFERDESK_DOCUMENT_CERT_FILE", "")
 OFFERDESK_DOCUMENT_KEY_FILE = os.environ.get("OFFERDESK_DOCUMENT_KEY_FILE", "")
 OFFERDESK_DOCUMENT_KEY_PASSWORD = os.environ.get("OFFERDESK_DOCUMENT_KEY_PASSWORD", "")
+# After a rotation: the earlier certificates (PEM files, comma-separated), trusted to verify what they sealed.
+OFFERDESK_DOCUMENT_RETIRED_CERT_FILES = env_list("OFFERDESK_DOCUMENT_RETIRED_CERT_FILES")
 # The address the portal is reached at, for links in e-mails (no trailing slash).
 OFFERDESK_SITE_URL = os.environ.get("OFFERDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

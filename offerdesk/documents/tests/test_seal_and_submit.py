@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -18,7 +21,7 @@ from offerdesk.accounts.models import User
 from offerdesk.core.errors import IllegalTransition, NotFound, RuleViolation
 from offerdesk.documents.choices import DocumentStatus
 from offerdesk.documents.models import Document
-from offerdesk.documents.sealing import SEAL_FIELD, document_credentials
+from offerdesk.documents.sealing import SEAL_FIELD, document_credentials, self_signed_pem
 from offerdesk.documents.services import document_submit, document_verify
 from offerdesk.notifications.choices import NoticeKind
 from offerdesk.notifications.models import OutboxMessage
@@ -181,3 +184,31 @@ def test_the_command_verifies_a_file(signed: Document, tmp_path: Path, capsys: A
     with pytest.raises(CommandError, match="FILE: no such file") as ended:
         call_command("document", "verify", str(tmp_path / "missing.pdf"))
     assert ended.value.returncode == 2
+
+
+def test_after_a_rotation_what_the_retired_certificate_sealed_still_verifies(
+    signed: Document, tmp_path: Path, settings: Any
+) -> None:
+    data = sealed(signed)
+    retired = document_credentials()
+    retired_file = tmp_path / "retired.pem"  # only the certificate is kept once it is retired: no key
+    retired_file.write_bytes(
+        x509.load_der_x509_certificate(retired.certificate.dump()).public_bytes(serialization.Encoding.PEM)
+    )
+    new_file = tmp_path / "new.pem"
+    new_file.write_bytes(
+        self_signed_pem(name="OfferDesk document seal 2027", key=ec.generate_private_key(ec.SECP256R1()), days=365)
+    )
+    settings.OFFERDESK_DOCUMENT_CERT_FILE = settings.OFFERDESK_DOCUMENT_KEY_FILE = str(new_file)
+    # Sealing now uses the new certificate; without the retired one, the old seal is not OfferDesk's
+    assert document_credentials().fingerprint != retired.fingerprint
+    before = document_verify(data=data)
+    assert not before.intact and "not made with OfferDesk's document certificate" in before.reason
+    # With the retired certificate listed, what it sealed is intact again — and a change is still noticed
+    settings.OFFERDESK_DOCUMENT_RETIRED_CERT_FILES = [str(retired_file)]
+    after = document_verify(data=data)
+    assert after.intact, after.reason
+    assert after.voucher_code == signed.voucher.code
+    changed = bytearray(data)
+    changed[len(data) // 3] ^= 0x01
+    assert not document_verify(data=bytes(changed)).intact
