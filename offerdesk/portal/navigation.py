@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 
 from offerdesk.accounts.choices import Role
+from offerdesk.accounts.models import User
+from offerdesk.notifications.selectors import notice_unread_count
 
 
 @dataclass(frozen=True)
 class NavEntry:
-    """One link of the navigation: its label and the URL name it points at."""
+    """One link of the navigation: its label, the URL name it points at, whom it is for, and what it counts."""
 
     label: str
     url_name: str
     roles: frozenset[str] | None = None  # None: everyone the navigation is for
+    count: Callable[[User], int] | None = None  # a number beside the label (0: none shown)
+
+
+def unread_notices(user: User) -> int:
+    """The number beside "Notices": how many of the user's notices are unread."""
+    return notice_unread_count(user=user)
 
 
 PARTNER = (
@@ -38,7 +49,7 @@ STAFF = (
         roles=frozenset({Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR}),  # views.staff.VERIFY_ROLES
     ),
 )
-EVERYONE = (NavEntry("Notices", "portal:notices"),)
+EVERYONE = (NavEntry("Notices", "portal:notices", count=unread_notices),)
 
 # Where each role lands after signing in (the first of these that exists), then the staff home or the account page.
 HOMES = {
@@ -65,7 +76,8 @@ def _url(url_name: str) -> str | None:
 
 
 def navigation_for(user: Any, *, current: str = "") -> list[dict[str, Any]]:
-    """The links a signed-in user sees, in order, each with its URL and whether it is the current page."""
+    """The links a signed-in user sees, in order, each with its URL, whether it is the current page and its count;
+    a count is read (one query) only when the page shows it, so a part of a page swapped by htmx costs nothing."""
     if not user.is_authenticated:
         return []
     links = []
@@ -74,7 +86,8 @@ def navigation_for(user: Any, *, current: str = "") -> list[dict[str, Any]]:
             continue
         url = _url(entry.url_name)
         if url is not None:
-            links.append({"label": entry.label, "url": url, "current": entry.url_name == current})
+            count = SimpleLazyObject(partial(entry.count, user)) if entry.count is not None else None
+            links.append({"label": entry.label, "url": url, "current": entry.url_name == current, "count": count})
     return links
 
 

@@ -219,8 +219,9 @@ def test_documents_to_sign_takes_the_same_queries_for_1_and_50_rows(
             document_decline(actor=alice, document=prepared(cast, dep), reason="again")
     prepared(cast, dep)
     client = client_for(alice)
-    # the session, its user, the documents with their vouchers, offers, customers and partners
-    with on(TODAY), django_assert_num_queries(3):
+    # the session, its user, the documents with their vouchers, offers, customers and partners, the navigation's
+    # unread notices
+    with on(TODAY), django_assert_num_queries(4):
         response = client.get(reverse("portal:customer-documents"))
     assert response.content.decode().count("<tr>") == rows + 1
 
@@ -230,6 +231,7 @@ def test_a_documents_page_takes_a_fixed_number_of_queries(
 ) -> None:
     sow = prepared(cast, dep)
     client = client_for(alice)
-    # the session, its user, the document, its signatures and their signers, the file (scoped again)
-    with on(TODAY), django_assert_num_queries(6):
+    # the session, its user, the document, its signatures and their signers, the file (scoped again), the
+    # navigation's unread notices
+    with on(TODAY), django_assert_num_queries(7):
         assert client.get(page_of(sow)).status_code == 200

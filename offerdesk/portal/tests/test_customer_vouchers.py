@@ -188,7 +188,8 @@ def test_my_vouchers_takes_the_same_queries_for_1_and_50_rows(
     many_vouchers(cast, rows)
     root = User.objects.create_superuser(username="root", email="root@offerdesk.example")
     client = client_for(root)
-    with on(TODAY), django_assert_num_queries(3):  # the session, its user, the vouchers with what they show
+    # the session, its user, the vouchers with what they show, the navigation's unread notices
+    with on(TODAY), django_assert_num_queries(4):
         response = client.get(reverse("portal:customer-vouchers"))
     assert response.content.decode().count("<tr>") == rows + 1
 
@@ -201,6 +202,7 @@ def test_choose_partner_takes_the_same_queries_for_1_and_50_partners(
         partner(cast.operator, f"Partner {n:03}", country="DE")
     search = {} if rows > 1 else {"name": "fabrikam"}
     client = client_for(alice)
-    with on(TODAY), django_assert_num_queries(5):  # the session, its user, the voucher, the countries, the partners
+    # the session, its user, the voucher, the countries, the partners, the navigation's unread notices
+    with on(TODAY), django_assert_num_queries(6):
         response = client.get(partner_page(dep), data=search)
     assert response.content.decode().count('name="partner"') == rows
