@@ -66,12 +66,17 @@ def setup_django() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    if connection.vendor == "postgresql" and not reusing():
-        # A fresh database rather than a flush: the audit trail and the ledger refuse TRUNCATE (ADR 3)
-        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+    if connection.vendor == "postgresql":
+        # A fresh database rather than a flush: the audit trail and the ledger refuse TRUNCATE (ADR 3). Reusing,
+        # the database is kept when it is there, and made when it is not (the first run of a series).
+        name = connection.settings_dict["NAME"]
         with connection._nodb_cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            cursor.execute(f"CREATE DATABASE {name}")
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            exists = cursor.fetchone() is not None
+            if exists and not reusing():
+                cursor.execute(f"DROP DATABASE {connection.ops.quote_name(name)} WITH (FORCE)")
+            if not exists or not reusing():
+                cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
     call_command("migrate", "--noinput", verbosity=0)
 
 

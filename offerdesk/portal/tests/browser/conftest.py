@@ -27,9 +27,14 @@ from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connections
 from django.test.testcases import LiveServerThread
-from playwright.sync_api import Browser, Page, Playwright, Request, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, Request, Route, expect, sync_playwright
 
 from offerdesk.accounts.models import User
+
+# What a page is given to reach the state a test expects: an action waits as long (`set_default_timeout`); on a
+# loaded two-core CI machine a PDF generated and sealed behind a click can take longer than Playwright's 5 s.
+WAIT_MS = 15_000
+expect.set_options(timeout=WAIT_MS)
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -149,7 +154,7 @@ def page(
 
     context.route("**/*", guard)
     tab = context.new_page()
-    tab.set_default_timeout(15_000)
+    tab.set_default_timeout(WAIT_MS)
     yield tab
     failed = any(
         getattr(getattr(request.node, f"report_{phase}", None), "failed", False) for phase in ("setup", "call")
