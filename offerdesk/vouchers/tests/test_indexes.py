@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from offerdesk.core import dates
 from offerdesk.vouchers.models import Voucher
+from offerdesk.vouchers.services import vouchers_expire
+from tests.factories import Cast, customer, mws_voucher
 
 TABLE = Voucher._meta.db_table
 
@@ -36,13 +39,41 @@ def test_no_index_on_columns_no_query_looks_vouchers_up_by() -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index definitions")
-def test_only_live_vouchers_are_indexed_by_expiry_and_only_set_partners_and_deals() -> None:
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index definitions and storage options")
+def test_no_index_names_status_and_pages_keep_room_so_a_change_of_status_is_a_hot_update() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [TABLE])
         definitions = dict(cursor.fetchall())
-    assert "WHERE ((status)::text = ANY" in definitions["voucher_live_expiry"]
-    assert "'open'" in definitions["voucher_live_expiry"] and "'redeeming'" in definitions["voucher_live_expiry"]
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [TABLE])
+        (options,) = cursor.fetchone()
+    assert not [name for name, definition in definitions.items() if "status" in definition]
+    assert definitions["voucher_expiry"].endswith("USING btree (expiry_date)")
+    assert options == ["fillfactor=50"]
     assert "WHERE (partner_id IS NOT NULL)" in definitions["voucher_partner"]
     assert "WHERE (deal_id IS NOT NULL)" in definitions["voucher_deal"]
     assert not any("_like" in name for name in definitions)  # no LIKE twin of the code's unique index
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics of HOT updates")
+def test_the_daily_expiry_is_a_hot_update(cast: Cast) -> None:
+    vouchers = [
+        mws_voucher(cast, customer=customer(cast.operator, tpid=f"T-{n}", name=f"Customer {n}")) for n in range(60)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM {TABLE}")  # the rows as a deployment's are between two days: settled
+    before = _updates()
+    on = max(v.expiry_date for v in vouchers)
+    with dates.clock_at(dates.local_moment(on, "06:00")):
+        assert vouchers_expire(on=on) == len(vouchers)
+    updated, hot = (after - first for after, first in zip(_updates(), before, strict=True))
+    assert (updated, hot) == (len(vouchers), len(vouchers))
+
+
+def _updates() -> tuple[int, int]:
+    """The table's row updates and HOT updates so far, as PostgreSQL counts them (flushed first)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = %s", [TABLE])
+        upd, hot = cursor.fetchone()
+    return int(upd), int(hot)
