@@ -175,3 +175,40 @@ def test_old_screenings_are_pruned_with_their_lines_and_their_nominations_stay(c
     assert not ScreeningLine.objects.filter(screening_id=old.pk).exists()
     assert ScreeningLine.objects.filter(screening=recent).count() == recent.customers * len(recent.offers)
     assert Nomination.objects.get() == nomination
+
+
+def test_the_command_nominates_from_a_screening_and_says_what_it_refused(cast: Cast) -> None:
+    customer(cast.operator, tpid="T-300", name="Litware")
+    customer(cast.operator, tpid="T-301", name="Proseware")
+    with on("2023-09-01"):
+        screening = screening_run(actor=cast.seller)
+    out = io.StringIO()
+    with on("2023-09-02"):
+        call_command(
+            "screen_nominate", str(screening.pk), "dep", "--tpid", "T-300", "--user", "mira", "--json", stdout=out
+        )
+    result = json.loads(out.getvalue())
+    [nomination] = Nomination.objects.all()
+    assert result["ok"] and result["lines"] == [{"tpid": "T-300", "ok": True, "nomination": nomination.pk}]
+    assert (nomination.customer.tpid, nomination.offer.code) == ("T-300", "DEP")
+    assert line_of(screening, "T-300", "DEP").nomination == nomination
+    # The same line again, a TPID with no line, and one more: each refusal said, the rest nominated, exit 1
+    out = io.StringIO()
+    with on("2023-09-02"), pytest.raises(CommandError) as refused:
+        call_command(
+            "screen_nominate", str(screening.pk), "DEP", "--tpid", "T-300", "--tpid", "T-999", "--tpid", "T-301",
+            "--user", "mira", "--json", stdout=out, stderr=io.StringIO(),
+        )  # fmt: skip
+    assert refused.value.returncode == 1
+    lines = {line["tpid"]: line for line in json.loads(out.getvalue())["lines"]}
+    assert "already" in lines["T-300"]["error"] and "no line for TPID T-999" in lines["T-999"]["error"]
+    assert lines["T-301"]["ok"] and Nomination.objects.count() == 2
+    # A partner's user may not see the screening (not found); an unknown user is refused by the field
+    with pytest.raises(CommandError, match=f"no screening {screening.pk}") as hidden:
+        call_command(
+            "screen_nominate", str(screening.pk), "DEP", "--tpid", "T-301", "--user", "pat", stdout=io.StringIO()
+        )
+    assert hidden.value.returncode == 1
+    with pytest.raises(CommandError, match="--user: no user") as nobody:
+        call_command("screen_nominate", str(screening.pk), "DEP", "--tpid", "T-301", "--user", "zed")
+    assert nobody.value.returncode == 1
