@@ -59,8 +59,8 @@ class Command(OfferDeskCommand):
             outcomes.append({"tpid": line.customer.tpid, "ok": True, "nomination": nomination.pk})
             self.say(f"{line.customer.tpid}: nominated for {line.offer.code} (nomination #{nomination.pk})")
         refused = [o for o in outcomes if not o["ok"]]
-        result = {"ok": not refused, "screening": screening.pk, "nominated": len(outcomes) - len(refused)}
-        result |= {"refused": len(refused), "lines": outcomes}
+        result: dict[str, Any] = {"ok": not refused, "screening": screening.pk}
+        result |= {"nominated": len(outcomes) - len(refused), "refused": len(refused), "lines": outcomes}
         self.say(f"{result['nominated']:,} nominated, {len(refused):,} refused from screening #{screening.pk}")
         if refused:
             raise Refused(f"{len(refused):,} of {len(outcomes):,} not nominated", result=result)
