@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 
 from offerdesk.core.fields import money_field
 from offerdesk.core.models import TimeStampedModel
@@ -22,9 +25,29 @@ def new_document_key() -> str:
     return secrets.token_urlsafe(18)
 
 
+class _DocumentStorage(LazyObject):
+    """`storages["documents"]`, looked up again after the setting changes. A FileField calls its storage callable
+    once, when the model is defined: without this, files went wherever the storage pointed at import time (var/,
+    under tests that give each test a folder of its own)."""
+
+    _wrapped: Any  # the storage, or `empty` until the first use
+
+    def _setup(self) -> None:
+        self._wrapped = storages["documents"]
+
+
+DOCUMENT_STORAGE = _DocumentStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting == "STORAGES":
+        DOCUMENT_STORAGE._wrapped = empty
+
+
 def document_storage() -> Storage:
     """The storage documents live in (`STORAGES["documents"]`: the file system, or S3 by configuration)."""
-    return storages["documents"]
+    return cast(Storage, DOCUMENT_STORAGE)
 
 
 def document_file_name(instance: Any, filename: str) -> str:

@@ -3,6 +3,7 @@ or uploaded, signed outside OfferDesk. Every write is keyword-only, atomic and a
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -48,7 +49,7 @@ from offerdesk.vouchers.notices import customer_addresses, voucher_context
 from . import generation, reading, sealing
 from .choices import DOCUMENT_TRANSITIONS, LIVE_DOCUMENT_STATUSES, DocumentOrigin, DocumentStatus, SignatureMethod
 from .lock_objects import document_lock
-from .models import Document, DocumentSignature, new_document_key
+from .models import Document, DocumentSignature, document_storage, new_document_key
 
 # Who signs at which step: the partner first, then the customer, whose signature seals the document.
 SIGNING_STEP: dict[str, tuple[str, str]] = {
@@ -582,3 +583,32 @@ def document_verify(*, data: bytes) -> sealing.Verification:
         digest = sha256_of(bytes(data)) if isinstance(data, bytes | bytearray) else ""
         return sealing.Verification(intact=False, reason=error.message, sha256=digest)
     return sealing.verify_bytes(bytes(data), info=content.info)
+
+
+# ------------------------------------------------------------------------------------------ housekeeping
+
+FILES_FOLDER = "documents"  # models.document_file_name puts every stored PDF here
+
+
+def document_files_sweep(*, now: dt.datetime | None = None, dry_run: bool = False) -> dict[str, int]:
+    """Delete stored PDFs that no document refers to — left by a transaction that saved its file and then rolled
+    back, or by a process killed in between — once they are OFFERDESK_DOCUMENT_ORPHANS_AFTER_HOURS old (a younger
+    one may belong to a transaction still running). Reads the storage's listing and the documents' file names."""
+    now = dates.now() if now is None else now
+    before = now - dt.timedelta(hours=settings.OFFERDESK_DOCUMENT_ORPHANS_AFTER_HOURS)
+    storage = document_storage()
+    try:
+        _, names = storage.listdir(FILES_FOLDER)
+    except FileNotFoundError:  # nothing stored yet
+        return {"document_files": 0, "document_orphans": 0}
+    known = set(Document.objects.values_list("file", flat=True).iterator(chunk_size=10_000))
+    known |= set(Document.objects.exclude(sealed_file="").values_list("sealed_file", flat=True).iterator(10_000))
+    orphans = 0
+    for name in names:
+        path = f"{FILES_FOLDER}/{name}"
+        if path in known or storage.get_modified_time(path) >= before:
+            continue
+        orphans += 1
+        if not dry_run:
+            storage.delete(path)
+    return {"document_files": len(names), "document_orphans": orphans}

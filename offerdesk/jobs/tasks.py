@@ -6,6 +6,7 @@ from typing import Any
 
 from django.tasks import task
 
+from offerdesk.documents.services import document_files_sweep
 from offerdesk.screening.services import screening_prune
 
 from .services import daily_run, task_results_prune
@@ -20,5 +21,5 @@ def daily_run_task(*, on: str) -> dict[str, Any]:
 @task()
 def task_results_prune_task(*, on: str) -> dict[str, int]:
     """Drop finished task results older than OFFERDESK_TASK_RESULTS_KEEP_DAYS, heartbeats of long-gone workers, and
-    screenings older than OFFERDESK_SCREENINGS_KEEP_DAYS."""
-    return {**task_results_prune(), **screening_prune()}
+    screenings older than OFFERDESK_SCREENINGS_KEEP_DAYS, and stored PDFs no document refers to."""
+    return {**task_results_prune(), **screening_prune(), **document_files_sweep()}

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from offerdesk.core.models import TimeStampedModel
+from offerdesk.documents.models import document_storage
 
 from .choices import Outcome
 
@@ -21,7 +22,9 @@ class Decision(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # A file the partner attached to its answer: stored under a random name, its own name kept for the download.
-    attachment = models.FileField(upload_to="answers/", max_length=200, blank=True)
+    attachment = models.FileField(  # beside the documents: private, served only through the portal's checks
+        storage=document_storage, upload_to="answers/", max_length=200, blank=True
+    )
     attachment_name = models.CharField(max_length=200, blank=True)
     attachment_sha256 = models.CharField(max_length=64, blank=True)
 

@@ -177,6 +177,9 @@ STORAGES["documents"] = {
     "OPTIONS": json.loads(os.environ.get("OFFERDESK_DOCUMENT_STORAGE_OPTIONS", "") or "{}")
     or {"location": str(MEDIA_ROOT / "documents"), "base_url": None},
 }
+# A stored PDF no document refers to (its transaction rolled back) is deleted by the daily job `prune` once
+# it is this old: a younger one may belong to a transaction still running.
+OFFERDESK_DOCUMENT_ORPHANS_AFTER_HOURS = int(os.environ.get("OFFERDESK_DOCUMENT_ORPHANS_AFTER_HOURS", "24"))
 # The certificate that seals signed documents (PEM files). Unset: a self-signed one is created on first use
 # under the var dir (development, tests); a deployment configures its own.
 OFFERDESK_DOCUMENT_CERT_FILE = os.environ.get("OFFERDESK_DOCUMENT_CERT_FILE", "")

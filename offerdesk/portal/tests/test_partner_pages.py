@@ -4,8 +4,6 @@ refusal by its field with the input kept and nothing changed, another tenant's o
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -206,10 +204,7 @@ def test_a_bad_status_filter_is_refused_by_its_field(cast: Cast, questioned: Red
     )
 
 
-def test_answering_restarts_the_review_clock_and_keeps_the_file(
-    cast: Cast, questioned: RedemptionRequest, settings: Any, tmp_path: Path
-) -> None:
-    settings.MEDIA_ROOT = tmp_path
+def test_answering_restarts_the_review_clock_and_keeps_the_file(cast: Cast, questioned: RedemptionRequest) -> None:
     upload = _file("sites.pdf", b"%PDF-1.7\n%%EOF\n")
     with on("2023-10-06"):
         answered = client_for(cast.pat).post(
@@ -238,9 +233,8 @@ def test_answering_restarts_the_review_clock_and_keeps_the_file(
 
 
 def test_a_file_that_is_not_what_it_claims_is_refused_with_the_answer_kept(
-    cast: Cast, questioned: RedemptionRequest, settings: Any, tmp_path: Path
+    cast: Cast, questioned: RedemptionRequest
 ) -> None:
-    settings.MEDIA_ROOT = tmp_path
     before = snapshot()
     with on("2023-10-06"):
         refused = client_for(cast.pat).post(
