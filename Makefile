@@ -41,13 +41,17 @@ test: $(STAMP) chromium
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { echo "Chromium is missing for the browser tests: run  apt-get install -y chromium"; exit 1; }
 
+# The suite's own settings (pyproject's DJANGO_SETTINGS_MODULE): the variable exported above for `make run` would
+# win over them, and the suite would run on the development settings.
+TEST_SETTINGS := offerdesk.config.settings.test
+
 test-sqlite: $(STAMP)
 	@echo "== tests on SQLite =="
-	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) -m pytest $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
 	@echo "== tests on PostgreSQL =="
-	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(POSTGRES_URL) DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check offerdesk tests scripts benchmarks conftest.py

@@ -163,3 +163,12 @@ def test_production_keeps_files_in_s3_compatible_storage_when_a_bucket_is_named(
     assert "'bucket_name': 'offerdesk-files'" in storage and "'endpoint_url': 'https://s3.example.test'" in storage
     assert "'default_acl': None" in storage
     assert "FileSystemStorage" in production_setting("STORAGES['default']", production_environment(tmp_path))
+
+
+def test_the_suite_runs_on_its_own_settings() -> None:
+    # `make run` exports the development settings; `make test` must not inherit them (a slow password hasher,
+    # sessions written every minute, e-mail and tasks as a developer has them)
+    from django.conf import settings
+
+    assert os.environ["DJANGO_SETTINGS_MODULE"] == "offerdesk.config.settings.test"
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
