@@ -560,7 +560,7 @@ BAD_COMMAND_LINES: dict[str, list[tuple[str, ...]]] = {
     ],
     "daily": [("--date", "not-a-date"), ("--date", "2024-13-01")],
     "db_roles": [("--app-role", "Bad\x00Role")],
-    "document": [("verify",), ("sign", "x.pdf"), ("verify", "/no/such/file.pdf")],
+    "document": [("verify",), ("sign", "x.pdf"), ("verify", "/no/such/file.pdf"), ("sweep", "--older", "1")],
     "demo": [("--no-such-option",)],
     "import": [
         ("customers", "/no/such/file.csv", "--user", "omar"),
@@ -569,6 +569,13 @@ BAD_COMMAND_LINES: dict[str, list[tuple[str, ...]]] = {
         ("customers", str(IMPORT_SAMPLE), "--user", "omar", "--engine", "magic"),
     ],
     "screen": [("--on", "2024-13-01"), ("--offer", "Gold Offer"), ("--format", "xml"), ("--json", "--on", "soon")],
+    "screen_nominate": [
+        ("seven", "DEP", "--tpid", "T-1", "--user", "omar"),
+        ("999", "DEP", "--tpid", "T-1", "--user", "omar"),
+        ("999", "DEP", "--user", "omar"),
+        ("999", "DEP", "--tpid", "T-1", "--user", "nobody"),
+        ("999", "DEP", "--tpid", "T-1", "--user", "omar", "--partner", "many"),
+    ],
     "worker": [("--max-tasks", "0"), ("--heartbeat", "often"), ("--dead-after", "-1")],
     "schedule": [("--interval", "soon"), ("--interval", "0")],
     "health": [("--bogus",)],
