@@ -87,9 +87,14 @@ def test_serve_answers_healthz_and_static_files_then_stops(tmp_path: Path) -> No
         assert "max-age=315360000" in headers["Cache-Control"]
         assert body == (tmp_path / "static" / hashed).read_bytes()
         assert get(f"{base}/static/admin/css/no-such.css")[0] == 404
-        # and it runs the processes the settings ask for: a master and two workers
-        children = subprocess.run(["pgrep", "-g", str(server.pid)], capture_output=True, text=True).stdout.split()
-        assert len(children) == 3, children
+
+        # and it runs the processes the settings ask for: a master and two workers (the second may still be
+        # booting when the first answers, on a loaded machine)
+        def group() -> list[str]:
+            return subprocess.run(["pgrep", "-g", str(server.pid)], capture_output=True, text=True).stdout.split()
+
+        wait_for(lambda: len(group()) == 3, timeout=30, what="a master and two workers")
+        assert len(group()) == 3, group()
     finally:
         code = stop(server, sig=signal.SIGTERM)
         kill_all([server])
