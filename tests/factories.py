@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -434,10 +434,18 @@ def prepare_document(
 
 
 def sign_document(
-    document: Document, *, actor: User, party: str, when: str = "2023-10-02", name: str | None = None, **extra: Any
+    document: Document,
+    *,
+    actor: User,
+    party: str,
+    when: str | None = "2023-10-02",
+    name: str | None = None,
+    **extra: Any,
 ) -> Document:
-    """One party's user signs what it was shown (the document's hash, unless told), at 14:00 unless told."""
-    with on(when, extra.pop("time", "14:00")):
+    """One party's user signs what it was shown (the document's hash, unless told), at 14:00 unless told;
+    `when=None`: on the clock as it stands (a journey's or a page test's own day)."""
+    at = on(when, extra.pop("time", "14:00")) if when is not None else nullcontext()
+    with at:
         return document_sign(
             actor=actor,
             document=document,

@@ -14,10 +14,10 @@ from django.urls import reverse
 from offerdesk.accounts.models import User
 from offerdesk.documents.choices import DocumentStatus
 from offerdesk.documents.models import Document
-from offerdesk.documents.services import document_decline, document_prepare, document_sign
+from offerdesk.documents.services import document_decline, document_prepare
 from offerdesk.vouchers.models import Voucher
 from offerdesk.vouchers.services import voucher_choose_partner
-from tests.factories import Cast, customer, customer_user, on, snapshot
+from tests.factories import Cast, customer, customer_user, on, sign_document, snapshot
 
 TODAY = "2023-10-06"
 
@@ -37,16 +37,7 @@ def prepared(cast: Cast, voucher: Voucher, *, signed: bool = True, value: str = 
         sow = document_prepare(actor=cast.pat, voucher=voucher, partner=cast.fabrikam, kind="SOW", value=value)
         if not signed:
             return sow
-        return document_sign(
-            actor=cast.pat,
-            document=sow,
-            party="partner",
-            name="Pat Partner",
-            title="Delivery lead",
-            ip="127.0.0.1",
-            user_agent="test",
-            shown_sha256=sow.sha256,
-        )
+        return sign_document(sow, actor=cast.pat, party="partner", when=None, name="Pat Partner", title="Delivery lead")
 
 
 def client_for(user: User) -> Client:

@@ -14,11 +14,11 @@ from playwright.sync_api import Page, expect
 from offerdesk.accounts.models import User
 from offerdesk.documents.choices import DocumentStatus
 from offerdesk.documents.models import Document
-from offerdesk.documents.services import document_prepare, document_sign, document_submit
+from offerdesk.documents.services import document_prepare, document_submit
 from offerdesk.redemptions.choices import RequestStatus
 from offerdesk.vouchers.models import Voucher
 from offerdesk.vouchers.selectors import voucher_get_for
-from tests.factories import Cast, customer, customer_user, moment, mws_voucher
+from tests.factories import Cast, customer, customer_user, moment, mws_voucher, sign_document
 
 from .conftest import Inbox, assert_accessible, body_of, sign_in
 from .customer_steps import customer_chooses_partner, customer_signs, sign_out_if_signed_in
@@ -75,16 +75,7 @@ def test_a_fy24_customer_chooses_a_partner_and_the_partner_redeems(
     # When Fabrikam prepares and signs the SOW (through the documents services: the partner's redeem pages
     # are helper ppartner's journey), the customer is e-mailed the link and signs it in the page
     sow = document_prepare(actor=cast.pat, voucher=dep, partner=cast.fabrikam, kind="SOW", value="60000.00")
-    document_sign(
-        actor=cast.pat,
-        document=sow,
-        party="partner",
-        name="Pat Partner",
-        title="Delivery lead",
-        ip="127.0.0.1",
-        user_agent="journey",
-        shown_sha256=sow.sha256,
-    )
+    sign_document(sow, actor=cast.pat, party="partner", when=None, name="Pat Partner", title="Delivery lead")
     customer_signs(page, customer=alice, link=signing_link(smtp, "it@adatum.example"))
     # Then the sealed SOW is Fabrikam's to submit, and it is Received
     sealed = Document.objects.get(pk=sow.pk)
@@ -135,16 +126,7 @@ def test_the_customer_declines_a_document_with_a_reason(
 
     voucher_choose_partner(actor=alice, voucher=dep, partner=cast.fabrikam)
     sow = document_prepare(actor=cast.pat, voucher=dep, partner=cast.fabrikam, kind="SOW", value="60000.00")
-    document_sign(
-        actor=cast.pat,
-        document=sow,
-        party="partner",
-        name="Pat Partner",
-        title="Delivery lead",
-        ip="127.0.0.1",
-        user_agent="journey",
-        shown_sha256=sow.sha256,
-    )
+    sign_document(sow, actor=cast.pat, party="partner", when=None, name="Pat Partner", title="Delivery lead")
     sign_in(page, alice)
     page.get_by_role("link", name="Documents to sign").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Documents to sign")

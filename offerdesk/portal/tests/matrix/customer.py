@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from offerdesk.documents.models import Document
-from offerdesk.documents.services import document_prepare, document_sign
+from offerdesk.documents.services import document_prepare
 from offerdesk.vouchers.models import Voucher
 from tests import factories
-from tests.factories import on
+from tests.factories import on, sign_document
 
 from . import CUSTOMER_PERSONAS, Row, World, answers, only
 
@@ -39,15 +39,8 @@ def document_to_sign(world: World) -> Document:
         pat = world.cast.pat
         with on("2023-09-05"):
             sow = document_prepare(actor=pat, voucher=world.cso, partner=world.cast.fabrikam, kind="SOW", value="15000")
-            world.__dict__["document"] = document_sign(
-                actor=pat,
-                document=sow,
-                party="partner",
-                name="Pat Partner",
-                title="Delivery lead",
-                ip="127.0.0.1",
-                user_agent="matrix",
-                shown_sha256=sow.sha256,
+            world.__dict__["document"] = sign_document(
+                sow, actor=pat, party="partner", when=None, name="Pat Partner", title="Delivery lead"
             )
     document: Document = world.__dict__["document"]
     return document
