@@ -149,6 +149,20 @@ class OfferDeskCommand(BaseCommand):
         bar.close()
 
 
+def command_user(username: str) -> Any:
+    """The user a command's `--user` names (kept on the audit trail): read as any name is (OD-IN-01), and an
+    unknown one refused by the option, exit status 1."""
+    from django.contrib.auth import get_user_model  # the accounts app sits above core: named by setting
+
+    from . import parsing
+
+    username = parsing.parse_text(username, field="--user", max_length=150, name=True)
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise parsing.refuse("--user", f"no user {parsing.shown(username)}")
+    return user
+
+
 def refuse_usage(message: str) -> CommandError:
     """A usage error raised after parsing (two options that exclude each other, …): exit status 2."""
     return CommandError(message, returncode=USAGE)

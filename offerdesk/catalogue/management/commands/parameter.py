@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
 
 from offerdesk.accounts.models import User
 from offerdesk.catalogue.loader import get_catalogue
@@ -13,7 +13,7 @@ from offerdesk.catalogue.models import ParameterOverride
 from offerdesk.catalogue.selectors import params_for
 from offerdesk.catalogue.services import parameter_set, parameter_withdraw
 from offerdesk.core import dates, parsing
-from offerdesk.core.cli import OfferDeskCommand
+from offerdesk.core.cli import OfferDeskCommand, command_user
 
 
 class Command(OfferDeskCommand):
@@ -88,10 +88,7 @@ class Command(OfferDeskCommand):
 
     @staticmethod
     def _user(username: str) -> User:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"no user {username!r}")
-        return user
+        return cast(User, command_user(username))
 
     def _set(self, options: dict[str, Any]) -> dict[str, Any]:
         override = parameter_set(

@@ -9,10 +9,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from offerdesk.accounts.models import User
-from offerdesk.core.cli import REFUSED, OfferDeskCommand, Refused
+from offerdesk.core.cli import OfferDeskCommand, Refused, command_user
 from offerdesk.core.errors import DomainError
 from offerdesk.imports.kinds import KINDS
 from offerdesk.imports.reading import ImportRefused, Problem
@@ -37,9 +36,7 @@ class Command(OfferDeskCommand):
         parser.add_argument("--engine", choices=ENGINES, default="auto", help="The import path (default: auto).")
 
     def run(self, **options: Any) -> dict[str, Any]:
-        user = User.objects.filter(username=options["user"]).first()
-        if user is None:
-            raise CommandError(f"--user: no user {options['user']!r} (OD-IN-01)", returncode=REFUSED)
+        user = command_user(options["user"])
         bar = _Bar(enabled=int(options["verbosity"]) > 0)
         try:
             result = import_file(

@@ -4,13 +4,13 @@ Exit status 0 done, 1 refused (one line naming the field and the rule), 2 usage.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.management.base import CommandParser
 
 from offerdesk.accounts.models import User
 from offerdesk.core import parsing
-from offerdesk.core.cli import OfferDeskCommand
+from offerdesk.core.cli import OfferDeskCommand, command_user
 from offerdesk.notifications.choices import OutboxStatus
 from offerdesk.notifications.models import OutboxMessage
 from offerdesk.notifications.selectors import outbox_list_unscoped
@@ -63,11 +63,7 @@ class Command(OfferDeskCommand):
     def _actor(username: str | None) -> User | None:
         if username is None:
             return None
-        username = parsing.parse_text(username, field="--user", max_length=150, name=True)
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise parsing.refuse("--user", f"no user {parsing.shown(username)}")
-        return user
+        return cast(User, command_user(username))
 
     def _list(self, options: dict[str, Any]) -> dict[str, Any]:
         status = options["status"]

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from offerdesk.accounts.models import User
-from offerdesk.core.cli import REFUSED, OfferDeskCommand, Refused
+from offerdesk.core.cli import OfferDeskCommand, Refused, command_user
 from offerdesk.core.errors import DomainError
 from offerdesk.partners.models import Partner
 from offerdesk.partners.selectors import partner_get_for
@@ -34,9 +33,7 @@ class Command(OfferDeskCommand):
         parser.add_argument("--user", required=True, help="The seller's or operator's username (audited).")
 
     def run(self, **options: Any) -> dict[str, Any]:
-        user = User.objects.filter(username=options["user"]).first()
-        if user is None:
-            raise CommandError(f"--user: no user {options['user']!r} (OD-IN-01)", returncode=REFUSED)
+        user = command_user(options["user"])
         screening = screening_get_for(user=user, key=options["screening"])  # another's or none: exit 1
         partner: Partner | None = None
         if options["partner"] is not None:
