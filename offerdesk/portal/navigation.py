@@ -43,6 +43,10 @@ CUSTOMER = (
 )
 STAFF = (
     NavEntry("Staff home", "portal:staff-home"),
+    NavEntry("Customers", "portal:staff-customers"),  # views.sales.READERS: every staff role, an FPM its part
+    NavEntry("Nominations", "portal:staff-nominations"),
+    NavEntry("Vouchers", "portal:staff-vouchers"),
+    NavEntry("Partners", "portal:staff-partners"),
     NavEntry(
         "Verify a document",
         "portal:staff-verify",
