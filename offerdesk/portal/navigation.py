@@ -43,6 +43,8 @@ CUSTOMER = (
 )
 STAFF = (
     NavEntry("Staff home", "portal:staff-home"),
+    # views.review.DESK_ROLES: reviewers work the queue, operators and auditors read it.
+    NavEntry("Review queue", "portal:review-queue", roles=frozenset({Role.REVIEWER, Role.OPERATOR, Role.AUDITOR})),
     NavEntry(
         "Verify a document",
         "portal:staff-verify",

@@ -30,7 +30,7 @@ from offerdesk.payouts.services import payment_for_approval
 from offerdesk.redemptions.choices import REQUEST_TRANSITIONS, RequestKind, RequestStatus
 from offerdesk.redemptions.lock_objects import request_lock
 from offerdesk.redemptions.models import RedemptionRequest
-from offerdesk.redemptions.services import redemption_facts, redemption_figures
+from offerdesk.redemptions.services import redemption_figures
 from offerdesk.vouchers.choices import VoucherStatus
 from offerdesk.vouchers.models import Voucher
 from offerdesk.vouchers.notices import voucher_context
@@ -38,8 +38,10 @@ from offerdesk.vouchers.services import voucher_release_partner, voucher_set_sta
 
 from .choices import Outcome, RejectReason
 from .models import Decision, SlaAlert
+from .selectors import approval_facts, request_parties
 
 REVIEW_ROLES = frozenset({Role.REVIEWER})
+VERIFY_ROLES = frozenset({Role.REVIEWER, Role.OPERATOR})  # who records the users Microsoft verified
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 # What an answer may attach, told by the file's first bytes, never by its name or declared type.
 ATTACHMENT_KINDS = {b"%PDF-": ".pdf", b"\x89PNG\r\n\x1a\n": ".png", b"\xff\xd8\xff": ".jpg"}
@@ -79,11 +81,10 @@ def _notify_partner(request: RedemptionRequest, voucher: Voucher, kind: NoticeKi
 def _check_separation_of_duties(
     actor: User | None, request: RedemptionRequest, voucher: Voucher, *, action: str
 ) -> None:
-    """The one who submitted (prepared) or signed a request does not decide it (OD-SOD-01)."""
+    """The one who submitted, prepared or signed a request does not decide it (OD-SOD-01)."""
     params = params_for(program_code=voucher.offer.program.code, on=dates.today())
-    signers = request.signatures.values_list("signed_by_id", flat=True)
     access_separation_of_duties(
-        actor, parties=[request.submitted_by_id, *signers], action=action, enforce=params["review.separation_of_duties"]
+        actor, parties=request_parties(request), action=action, enforce=params["review.separation_of_duties"]
     )
 
 
@@ -109,19 +110,7 @@ def review_approve(*, actor: User | None, request: RedemptionRequest, reason: st
     _check_not_before_submission(request, on)
     params = params_for(program_code=voucher.offer.program.code, on=on)
     signed = set(request.signatures.values_list("party", flat=True))
-    facts = redemption_facts(
-        voucher=voucher,
-        partner=request.partner,
-        kind=request.kind,
-        on=on,
-        template_id=request.template_id,
-        signed_by=signed,
-        params=params,
-        verified_users=request.verified_users,
-        verified_workload_users=request.verified_workload_users,
-        submitted_on=request.submitted_on,
-    )
-    evaluate_redemption("approve", facts)
+    evaluate_redemption("approve", approval_facts(request, voucher=voucher, on=on, params=params, signed=signed))
     request.decided_at = now
     transition_apply(request, REQUEST_TRANSITIONS, RequestStatus.APPROVED, what="request", extra_fields=("decided_at",))
     Decision.objects.create(request=request, outcome=Outcome.APPROVED, reason=reason, decided_at=now, decided_by=actor)
@@ -223,7 +212,7 @@ def review_verify_seats(
 ) -> RedemptionRequest:
     """Microsoft records the deployed users it verified for a POE (CSO-USR-04) and, for an offer that counts
     workloads (CSO), the users it verified on each, which the approval checks CSO-WL-02 on again (CSO-PAY-03)."""
-    access_require_role(actor, {Role.REVIEWER, Role.OPERATOR}, action="verify deployed seats")
+    access_require_role(actor, VERIFY_ROLES, action="verify deployed seats")
     users = parsing.parse_whole(users, field="verified users")
     request, voucher = request_lock(request=request)
     _check_separation_of_duties(actor, request, voucher, action="verify the seats of")
