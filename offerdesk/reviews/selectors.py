@@ -334,7 +334,9 @@ def review_file(*, user: User, key: int, on: dt.date | None = None) -> ReviewFil
     queries whatever the history's length; the document's bytes are read and verified as `document verify` does."""
     on = dates.today() if on is None else on
     request = access_get(
-        request_list(user=user).select_related("voucher__nomination").prefetch_related("voucher__requests"),
+        request_list(user=user)
+        .select_related("voucher__nomination", "submitted_by")
+        .prefetch_related("voucher__requests"),
         what="request",
         pk=key,
     )
