@@ -9,7 +9,9 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from offerdesk.core.errors import InvalidInput, RuleViolation
+from offerdesk.core.errors import InvalidInput, PermissionDenied, RuleViolation
+from offerdesk.documents.models import Document
+from offerdesk.documents.services import document_submit
 from offerdesk.jobs.services import daily_run
 from offerdesk.notifications.choices import NoticeKind
 from offerdesk.notifications.models import OutboxMessage
@@ -18,6 +20,7 @@ from offerdesk.redemptions.choices import RequestStatus
 from offerdesk.reviews.choices import RejectReason
 from offerdesk.reviews.models import Decision, SlaAlert
 from offerdesk.reviews.services import (
+    review_approve,
     review_provide_info,
     review_reject,
     review_request_info,
@@ -25,7 +28,19 @@ from offerdesk.reviews.services import (
     review_verify_seats,
 )
 from offerdesk.vouchers.models import Voucher
-from tests.factories import Cast, approve, approved_sow, audit_events, cso_poe, on, snapshot, submit
+from tests.factories import (
+    Cast,
+    approve,
+    approved_sow,
+    audit_events,
+    cso_poe,
+    customer_user,
+    on,
+    prepare_document,
+    sign_document,
+    snapshot,
+    submit,
+)
 
 MAILBOX = "registrations@offerdesk.example"
 
@@ -200,3 +215,23 @@ def test_without_a_mailbox_nothing_is_marked_told(cast: Cast, cso: Voucher, quie
     # Once the mailbox is set, the next run tells it
     with override_settings(OFFERDESK_REGISTRATIONS_EMAIL=MAILBOX):
         assert run("2023-10-11")["sla_alerts"] == 1
+
+
+# ================================================================================ separation of duties
+
+
+def test_the_one_who_prepared_the_document_may_not_decide_its_request(cast: Cast, cso: Voucher) -> None:
+    # Given rita prepared Fabrikam's SOW on its behalf; pat and the customer signed it and pat submitted it
+    carla = customer_user(cso.customer, "carla")
+    document = prepare_document(actor=cast.reviewer, voucher=cso, partner=cast.fabrikam, value="15000")
+    sign_document(document, actor=cast.pat, party="partner")
+    sign_document(document, actor=carla, party="customer")
+    with on("2023-10-02", "15:00"):
+        sow = document_submit(actor=cast.pat, document=Document.objects.get(pk=document.pk))
+    assert sow.submitted_by == cast.pat
+    before = snapshot()
+    # When she approves it; Then OD-SOD-01 refuses, and nothing changes
+    with on("2023-10-03"), pytest.raises(PermissionDenied) as refused:
+        review_approve(actor=cast.reviewer, request=sow)
+    assert refused.value.rules == ("OD-SOD-01",)
+    assert snapshot() == before
