@@ -294,7 +294,9 @@ class ReviewFile:
     expires_first: bool
     terms: ReviewTerms
     parties: set[int]
-    workloads: list[str]
+    workloads: list[str]  # what a POE's users are verified on (the offer's workloads; CSO)
+    reported_by_workload: list[tuple[str, int]]  # in the offer's order (a JSON column keeps none on PostgreSQL)
+    verified_by_workload: list[tuple[str, int]]
 
 
 def approval_facts(
@@ -388,4 +390,8 @@ def review_file(*, user: User, key: int, on: dt.date | None = None) -> ReviewFil
         terms=terms,
         parties=request_parties(request),
         workloads=list(spec.workloads) if request.kind == RequestKind.POE else [],
+        reported_by_workload=[(w, request.workload_users[w]) for w in spec.workloads if w in request.workload_users],
+        verified_by_workload=[
+            (w, request.verified_workload_users[w]) for w in spec.workloads if w in request.verified_workload_users
+        ],
     )
