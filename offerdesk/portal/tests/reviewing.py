@@ -12,6 +12,8 @@ from offerdesk.redemptions.models import RedemptionRequest
 from offerdesk.vouchers.models import Voucher
 from tests.factories import Cast, customer_user, on, prepare_document, sign_document
 
+from .signing import customer_signs
+
 
 def customer_signer(voucher: Voucher, username: str = "carla") -> User:
     """The voucher's customer's user who signs (made once)."""
@@ -34,6 +36,7 @@ def submitted_document(
         figures = {"value": "15000.00"}
     document = prepare_document(actor=preparer, voucher=voucher, partner=cast.fabrikam, kind=kind, when=when, **figures)
     sign_document(document, actor=cast.pat, party="partner", when=when, name="Pat Fabrikam")
-    sign_document(document, actor=customer_signer(voucher), party="customer", when=when, name="Carla Contoso")
+    with on(when, "14:30"):
+        customer_signs(document, customer_signer(voucher))  # sealing: in a thread of its own under a browser test
     with on(when, "15:00"):
         return document_submit(actor=cast.pat, document=Document.objects.get(pk=document.pk))

@@ -67,7 +67,7 @@ def test_the_page_shows_the_document_verified_its_signatures_and_rules(cast: Cas
     assert "Intact OfferDesk document</strong>" in page and "(as submitted)" in page
     assert "not this request&#x27;s voucher" not in page
     # The signatures, each by its OfferDesk user
-    assert "Carla Contoso" in page and "in OfferDesk, user carla" in page and "in OfferDesk, user pat" in page
+    assert "Carla Customer" in page and "in OfferDesk, user carla" in page and "in OfferDesk, user pat" in page
     # The rules replayed on the submission, and those an approval today checks
     submission = page.split('id="submission-findings"', 1)[1].split("</ul>", 1)[0]
     for rule in ("CSO-RED-04", "CSO-RED-02", "CSO-VAL-02", "CSO-WL-02", "CSO-USR-01"):
