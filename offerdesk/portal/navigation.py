@@ -47,6 +47,8 @@ STAFF = (
     NavEntry("Nominations", "portal:staff-nominations"),
     NavEntry("Vouchers", "portal:staff-vouchers"),
     NavEntry("Partners", "portal:staff-partners"),
+    # views.review.DESK_ROLES: reviewers work the queue, operators and auditors read it.
+    NavEntry("Review queue", "portal:review-queue", roles=frozenset({Role.REVIEWER, Role.OPERATOR, Role.AUDITOR})),
     NavEntry(
         "Verify a document",
         "portal:staff-verify",

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from .routes import account, customer, documents, notices, partner, sales, staff
+from .routes import account, customer, documents, notices, partner, review, sales, staff
 from .views import home
 
 app_name = "portal"
@@ -10,6 +10,7 @@ app_name = "portal"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", home.home, name="home"),
     path("account/", include(account.urlpatterns)),
+    path("staff/reviews/", include(review.urlpatterns)),  # the review desk
     path("staff/", include(staff.urlpatterns)),
     path("staff/", include(sales.urlpatterns)),
     path("partner/", include(partner.urlpatterns)),
