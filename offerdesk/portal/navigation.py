@@ -52,6 +52,8 @@ STAFF = (
         "portal:staff-verify",
         roles=frozenset({Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR}),  # views.staff.VERIFY_ROLES
     ),
+    NavEntry("Catalogue", "portal:staff-catalogue"),  # views.catalogue.READERS: every staff role (FPMs have FPM)
+    NavEntry("Audit trail", "portal:staff-audit", roles=frozenset({Role.OPERATOR, Role.AUDITOR})),  # AUDIT_ROLES
 )
 # An FPM reads its partners' part of the back office and, read-only, their portal (views.partner.PARTNER_AREA_ROLES).
 FPM = (
