@@ -102,6 +102,20 @@ def test_the_trail_is_filtered_by_actor_action_object_outcome_and_days(
     assert listed_ids(answer.text) == [trail[k].pk for k in expected]
 
 
+def test_the_trail_is_paged_fifty_events_at_a_time_keeping_the_filters(cast: Cast) -> None:
+    # Given 51 steps of one action
+    _events(cast, 51)
+    client = signed_in(cast.auditor)
+    # When the auditor reads the first and the second page of that action
+    first = client.get(reverse(TRAIL), {"action": "test.step"}).text
+    second = client.get(reverse(TRAIL), {"action": "test.step", "page": "2"}).text
+    # Then the first holds the 50 newest, the second the oldest, and the pages link to each other with the filter
+    steps = list(AuditEvent.objects.filter(action="test.step").order_by("-pk").values_list("pk", flat=True))
+    assert listed_ids(first) == steps[:50]
+    assert listed_ids(second) == steps[50:]
+    assert 'href="?action=test.step&amp;page=2" rel="next"' in first
+
+
 def test_an_object_is_found_by_its_type_and_id(cast: Cast, trail: dict[str, AuditEvent]) -> None:
     wanted = trail["set"]
     answer = signed_in(cast.operator).get(

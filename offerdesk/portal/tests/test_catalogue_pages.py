@@ -68,6 +68,8 @@ def test_a_program_page_says_its_caps_windows_countries_skus_and_payments_in_wor
         "3 business days (US holidays)",
         "30 days, 7 days before expiry",
         "Education follows the PublicSector flow",
+        "the initial half rounded down to the cent",
+        "45 days after the end of the month of the paying request&#x27;s submission; a date on a weekend or holiday",
         "6 months after issue",
     ):
         assert expected in page, expected

@@ -43,6 +43,15 @@ INDEX, PROGRAM, PARAMETER = (
     "portal/catalogue/program.html",
     "portal/catalogue/parameter.html",
 )
+# The payment parameters' choices in words (catalogue files: pay.split_rounding, pay.roll).
+SPLIT = {
+    "initial_down": "the initial half rounded down to the cent",
+    "initial_half_up": "the initial half rounded half up to the cent",
+}
+ROLL = {
+    "none": "a date on a weekend or holiday stays as it is",
+    "next_business_day": "a date on a weekend or holiday moves to the next business day",
+}
 SKU_GROUPS = {"core": "the core licences", "e1plus": "Office 365 E1+", "copilot": "Microsoft 365 Copilot"}
 
 
@@ -203,11 +212,12 @@ def program_terms(program: LoadedProgram, params: Any) -> list[Fact]:
         )
     else:
         facts.append(Fact("Voucher expiry", f"{params['expiry.mws_months']} months after issue", "MWS-VAL-01"))
+        split = SPLIT.get(params["pay.split_rounding"], params["pay.split_rounding"])
         facts.append(
             Fact(
                 "Payment flow",
                 "Commercial: an initial payment of half the base (the least of the face value, the SOW's value and "
-                f"any combination cap; split {params['pay.split_rounding']}) on the SOW's approval and the rest on "
+                f"any combination cap; {split}) on the SOW's approval and the rest on "
                 "the POE's; Public Sector: the whole base on the POE's approval; Education follows the "
                 f"{params['mws.education_flow']} flow (parameter mws.education_flow)",
                 "MWS-PAY-01, MWS-PAY-02, MWS-PAY-03",
@@ -216,8 +226,8 @@ def program_terms(program: LoadedProgram, params: Any) -> list[Fact]:
     facts.append(
         Fact(
             "Payment date",
-            f"{params['pay.lag_days']} days after the end of the month of the {params['pay.anchor']} "
-            f"(a weekend or holiday: {params['pay.roll']})",
+            f"{params['pay.lag_days']} days after the end of the month of the paying request's "
+            f"{params['pay.anchor']}; {ROLL.get(params['pay.roll'], params['pay.roll'])}",
         )
     )
     facts.append(
