@@ -47,6 +47,7 @@ STAFF = (
     NavEntry("Nominations", "portal:staff-nominations"),
     NavEntry("Vouchers", "portal:staff-vouchers"),
     NavEntry("Partners", "portal:staff-partners"),
+    NavEntry("Catalogue", "portal:staff-catalogue"),  # views.catalogue.READERS: every staff role (FPMs have FPM)
     # views.review.DESK_ROLES: reviewers work the queue, operators and auditors read it.
     NavEntry("Review queue", "portal:review-queue", roles=frozenset({Role.REVIEWER, Role.OPERATOR, Role.AUDITOR})),
     NavEntry(
@@ -54,6 +55,7 @@ STAFF = (
         "portal:staff-verify",
         roles=frozenset({Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR}),  # views.staff.VERIFY_ROLES
     ),
+    NavEntry("Audit trail", "portal:staff-audit", roles=frozenset({Role.OPERATOR, Role.AUDITOR})),  # AUDIT_ROLES
 )
 # An FPM reads its partners' part of the back office and, read-only, their portal (views.partner.PARTNER_AREA_ROLES).
 FPM = (
