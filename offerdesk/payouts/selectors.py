@@ -266,3 +266,42 @@ def payment_run_items(*, run: PaymentRun) -> QuerySet[PaymentRunItem]:
 def payment_run_item_get(*, run: PaymentRun, key: int | str) -> PaymentRunItem:
     """One item of a run (another run's is not found)."""
     return access_get(payment_run_items(run=run), what="payment run item", pk=key)
+
+
+PAYMENT_RUN_EXPORT_HEADER = (
+    "run",
+    "item",
+    "partner",
+    "partner_country",
+    "voucher",
+    "payment",
+    "kind",
+    "payable_on",
+    "amount_usd",
+    "currency",
+    "rate",
+    "local_amount",
+    "status",
+)
+
+
+def payment_run_export_rows(*, run: PaymentRun) -> list[tuple[object, ...]]:
+    """A run's items as the payment system reads them, one query: amounts as Decimals, dates as dates."""
+    return [
+        (
+            run.pk,
+            item.pk,
+            item.payment.partner.name,
+            item.payment.partner.country,
+            item.payment.voucher.code,
+            item.payment_id,
+            item.payment.kind,
+            item.payment.payable_on,
+            item.amount,
+            item.currency,
+            item.rate,
+            item.local_amount,
+            item.status,
+        )
+        for item in payment_run_items(run=run)
+    ]

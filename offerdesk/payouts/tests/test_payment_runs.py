@@ -15,6 +15,7 @@ from offerdesk.payouts.services import (
     payment_fix_local_amount,
     payment_reverse,
     payment_run_create,
+    payment_run_export,
     payment_run_item_mark_failed,
     payment_run_item_mark_paid,
     payment_run_mark_sent,
@@ -230,3 +231,48 @@ def test_a_bad_date_is_refused(cast: Cast) -> None:
     for bad in ("31/03/2024", "2024-02-30", "", dt.datetime(2024, 3, 31)):
         with on("2024-04-20"), pytest.raises(InvalidInput, match="up to:"):
             payment_run_create(actor=cast.finance, up_to=bad)  # type: ignore[arg-type]
+
+
+def test_a_run_exports_for_the_payment_system_as_csv_and_xlsx(cast: Cast, ledger: dict[str, Payment]) -> None:
+    import csv
+    import io
+
+    import openpyxl
+
+    # Given a run, and a partner whose name a spreadsheet would read as a formula
+    evil = make_partner(
+        cast.operator,
+        "=HYPERLINK(1)",
+        primary_contact="ops@evil.example",
+        program_manager="fpm@fasttrack.example",
+    )
+    partner_user(evil, "eve")
+    formula = scheduled_payment(cast, evil, n=9)
+    run = run_on(cast, "2024-03-31")
+    # When finance exports it as CSV and as XLSX
+    with on("2024-04-21"):
+        as_csv = payment_run_export(actor=cast.finance, run=run, file_format="csv")
+        as_xlsx = payment_run_export(actor=cast.finance, run=run, file_format="xlsx")
+    # Then both read back with every item, amounts as written, the formula made harmless
+    rows = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8"))))
+    assert as_csv.name == f"payment-run-{run.pk}-20240331.csv"
+    assert [(r["partner"], r["amount_usd"], r["currency"], r["rate"], r["local_amount"]) for r in rows] == [
+        ("'=HYPERLINK(1)", "9000.00", "USD", "1.000000", "9000.00"),
+        ("Fabrikam", "9000.00", "USD", "1.000000", "9000.00"),
+        ("Infosphere", "14250.00", "INR", "83.400000", "1188450.00"),
+    ]
+    assert {int(r["payment"]) for r in rows} == {formula.pk, ledger["fabrikam_march"].pk, ledger["infosphere"].pk}
+    sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content), read_only=True).active
+    assert sheet is not None
+    cells = list(sheet.iter_rows(values_only=True))
+    assert cells[0][:3] == ("run", "item", "partner")
+    assert [(c[2], c[8], c[11]) for c in cells[1:]] == [
+        ("'=HYPERLINK(1)", 9000, 9000),
+        ("Fabrikam", 9000, 9000),
+        ("Infosphere", 14250, 1188450),
+    ]
+    assert [e.data["format"] for e in audit_events("payment_run.export", "done")] == ["csv", "xlsx"]
+    with on("2024-04-21"), pytest.raises(PermissionDenied):
+        payment_run_export(actor=cast.reviewer, run=run, file_format="csv")
+    with on("2024-04-21"), pytest.raises(InvalidInput, match="format:"):
+        payment_run_export(actor=cast.finance, run=run, file_format="pdf")
