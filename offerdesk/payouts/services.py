@@ -22,8 +22,11 @@ from offerdesk.catalogue.rules.redemption import payment_flow
 from offerdesk.catalogue.selectors import offer_spec
 from offerdesk.core import dates, exports, parsing
 from offerdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
-from offerdesk.core.money import ZERO, format_usd, quantize, split_half
+from offerdesk.core.money import ZERO, format_local, format_usd, quantize, split_half
 from offerdesk.core.transitions import transition_apply
+from offerdesk.notifications.choices import NoticeKind
+from offerdesk.notifications.services import notice_queue
+from offerdesk.partners.models import Partner
 from offerdesk.redemptions.choices import RequestKind, RequestStatus
 from offerdesk.redemptions.models import RedemptionRequest
 from offerdesk.vouchers.choices import VoucherStatus
@@ -32,7 +35,7 @@ from offerdesk.vouchers.services import voucher_commit_payment
 
 from .choices import ITEM_TRANSITIONS, RUN_TRANSITIONS, ItemStatus, PaymentKind, RunStatus
 from .lock_objects import payment_lock, payment_run_item_lock, payment_run_lock, payments_lock
-from .models import ExchangeRate, Payment, PaymentConversion, PaymentReversal, PaymentRun, PaymentRunItem
+from .models import ExchangeRate, Payment, PaymentConversion, PaymentReversal, PaymentRun, PaymentRunItem, Statement
 from .selectors import (
     PAYMENT_RUN_EXPORT_HEADER,
     RATE_ORDER,
@@ -41,6 +44,7 @@ from .selectors import (
     payment_run_export_rows,
     payments_waiting,
 )
+from .statements import month_start, statements_for
 
 RATE_LIMIT = Decimal(1_000_000)  # units per USD: above it a rate is absurd (the weakest currency is ~100,000)
 RATE_RE = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
@@ -546,3 +550,64 @@ def payment_run_export(*, actor: User | None, run: PaymentRun, file_format: str)
         content_type=EXPORT_FORMATS[file_format],
         content=content,
     )
+
+
+# ================================================================================================ statements
+
+STATEMENT_DAYS = 7  # the first days of a month, when the daily run publishes the month before (caught up if missed)
+
+
+@transaction.atomic
+def statements_publish(*, on: dt.date | str) -> dict[str, int]:
+    """On the first days of a month, publish last month's statement of every partner with a payment payable by
+    then, once per partner and month (a `Statement` row, unique), and e-mail each partner's primary contact
+    through the outbox (CSO-STM-01: "published to the FRP primary contacts"). Any other day, nothing."""
+    day = parsing.parse_date(on, field="on")
+    if day.day > STATEMENT_DAYS:
+        return {"statements": 0}
+    month = month_start(day - dt.timedelta(days=day.day))
+    done = Statement.objects.filter(month=month).values("partner_id")
+    partners = list(
+        Partner.objects.filter(payments__payable_on__lte=dates.end_of_month(month))
+        .exclude(pk__in=done)
+        .distinct()
+        .order_by("name")
+    )
+    published = []
+    for statement in statements_for(partners=partners, month=month):
+        partner = statement.partner
+        try:
+            with transaction.atomic():
+                row = Statement.objects.create(
+                    partner=partner,
+                    month=month,
+                    published_at=dates.now(),
+                    emailed_to=partner.primary_contact,
+                    figures=statement.figures(),
+                )
+        except IntegrityError:  # published by a run that got there first
+            continue
+        closing = statement.closing
+        notice_queue(
+            kind=NoticeKind.STATEMENT_PUBLISHED,
+            to=[partner.primary_contact],
+            context={
+                "partner_name": partner.name,
+                "period": statement.period,
+                "closing_usd": format_usd(closing.usd),
+                "closing_local": None
+                if closing.local is None
+                else format_local(closing.local, partner.payout_currency),
+                "paid_usd": format_usd(statement.paid.usd),
+            },
+            target=row,
+        )
+        published.append(row)
+    if published:
+        audit_record_many(
+            actor=None,
+            action="statement.publish",
+            targets=[("payouts.statement", row.pk) for row in published],
+            data={"month": month.isoformat()},
+        )
+    return {"statements": len(published)}
