@@ -81,6 +81,10 @@ class MonthStatement:
         return total
 
     @property
+    def end(self) -> dt.date:
+        return dates.end_of_month(self.month)
+
+    @property
     def period(self) -> str:
         return f"{self.month:%B %Y}"
 

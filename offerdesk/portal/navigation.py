@@ -36,6 +36,7 @@ PARTNER = (
     NavEntry("Redeem voucher", "portal:partner-redeem"),
     NavEntry("My voucher redemptions", "portal:partner-redemptions"),
     NavEntry("Payments", "portal:partner-payments"),
+    NavEntry("Statements", "portal:partner-statements"),
 )
 CUSTOMER = (
     NavEntry("My vouchers", "portal:customer-vouchers"),
@@ -51,6 +52,14 @@ STAFF = (
         "Verify a document",
         "portal:staff-verify",
         roles=frozenset({Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR}),  # views.staff.VERIFY_ROLES
+    ),
+    *(  # views.finance.FINANCE_ROLES
+        NavEntry(label, url_name, roles=frozenset({Role.FINANCE}))
+        for label, url_name in (
+            ("Exchange rates", "portal:finance-rates"),
+            ("Payment runs", "portal:finance-runs"),
+            ("Statements", "portal:finance-statements"),
+        )
     ),
 )
 EVERYONE = (NavEntry("Notices", "portal:notices", count=unread_notices),)

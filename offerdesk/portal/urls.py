@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from .routes import account, customer, documents, notices, partner, sales, staff
+from .routes import account, customer, documents, finance, notices, partner, sales, staff
 from .views import home
 
 app_name = "portal"
@@ -12,6 +12,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("account/", include(account.urlpatterns)),
     path("staff/", include(staff.urlpatterns)),
     path("staff/", include(sales.urlpatterns)),
+    path("staff/finance/", include(finance.urlpatterns)),
+    path("partner/statements/", include(finance.partner_urlpatterns)),
     path("partner/", include(partner.urlpatterns)),
     path("customer/", include(customer.urlpatterns)),
     path("documents/", include(documents.urlpatterns)),  # a document's PDF, for the partner and the customer
