@@ -25,6 +25,7 @@ from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.choices import Role
 from offerdesk.accounts.models import User
 from offerdesk.core import parsing
+from offerdesk.core.errors import NotFound
 from offerdesk.imports.services import import_file
 from offerdesk.payouts.choices import ItemStatus, RunStatus
 from offerdesk.payouts.models import ExchangeRate, PaymentReversal, PaymentRun, PaymentRunItem
@@ -63,6 +64,7 @@ FINANCE_ROLES = frozenset({Role.FINANCE})
 RATES, RUNS, RUN = "portal/finance/rates.html", "portal/finance/runs.html", "portal/finance/run.html"
 STATEMENTS, STATEMENT = "portal/finance/statements.html", "portal/finance/statement.html"
 IMPORT_SUFFIXES = (".csv", ".xlsx")
+RUN_FORMATS, STATEMENT_FORMATS = ("csv", "xlsx"), ("csv", "pdf")
 
 
 def _page(*methods: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -235,6 +237,8 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
 def run_export(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
     """The run's file for the payment system (CSV or XLSX), audited."""
     user = _finance(request)
+    if file_format not in RUN_FORMATS:
+        raise NotFound(f"no {file_format} export")
     exported = payment_run_export(actor=user, run=payment_run_get_for(user=user, key=pk), file_format=file_format)
     return file_download(exported.content, name=exported.name, content_type=exported.content_type)
 
@@ -351,6 +355,8 @@ def _statement_page(request: HttpRequest, statement: MonthStatement, key: int, p
 
 
 def _statement_file(statement: MonthStatement, file_format: str) -> HttpResponse:
+    if file_format not in STATEMENT_FORMATS:
+        raise NotFound(f"no {file_format} statement")
     if file_format == "pdf":
         return file_download(
             statement_pdf(statement), name=statement_filename(statement, "pdf"), content_type="application/pdf"
