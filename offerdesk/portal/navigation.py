@@ -62,6 +62,15 @@ STAFF = (
         )
     ),
 )
+# An FPM reads its partners' part of the back office and, read-only, their portal (views.partner.PARTNER_AREA_ROLES).
+FPM = (
+    NavEntry("Staff home", "portal:staff-home"),
+    NavEntry("Customers", "portal:staff-customers"),
+    NavEntry("Vouchers", "portal:staff-vouchers"),
+    NavEntry("Partners", "portal:staff-partners"),
+    NavEntry("Partners' redemptions", "portal:partner-redemptions"),
+    NavEntry("Partners' payments", "portal:partner-payments"),
+)
 EVERYONE = (NavEntry("Notices", "portal:notices", count=unread_notices),)
 
 # Where each role lands after signing in (the first of these that exists), then the staff home or the account page.
@@ -78,6 +87,8 @@ def _entries_for(user: Any) -> tuple[NavEntry, ...]:
         return PARTNER
     if user.role == Role.CUSTOMER:
         return CUSTOMER
+    if user.role == Role.FPM:
+        return FPM
     return STAFF
 
 
