@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from offerdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from offerdesk.payouts.choices import ItemStatus, RunStatus
@@ -276,3 +277,27 @@ def test_a_run_exports_for_the_payment_system_as_csv_and_xlsx(cast: Cast, ledger
         payment_run_export(actor=cast.reviewer, run=run, file_format="csv")
     with on("2024-04-21"), pytest.raises(InvalidInput, match="format:"):
         payment_run_export(actor=cast.finance, run=run, file_format="pdf")
+
+
+def test_the_database_refuses_a_second_live_item_for_a_payment(cast: Cast, ledger: dict[str, Payment]) -> None:
+    # The backstop under the locks: whatever path writes items, a payment is pending or paid in one run at most
+    first = run_on(cast, "2024-03-31")
+    item = PaymentRunItem.objects.filter(run=first).first()
+    assert item is not None
+    with on("2024-04-21"):
+        other = PaymentRun.objects.create(up_to=dt.date(2024, 3, 31), created_by=cast.finance)
+    twin = PaymentRunItem(
+        run=other,
+        payment=item.payment,
+        conversion=item.conversion,
+        amount=item.amount,
+        currency=item.currency,
+        rate=item.rate,
+        local_amount=item.local_amount,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()
+    # A failed item frees the payment: the same row is then accepted
+    PaymentRunItem.objects.filter(pk=item.pk).update(status=ItemStatus.FAILED)
+    twin.save()
+    assert PaymentRunItem.objects.filter(payment=item.payment).count() == 2
