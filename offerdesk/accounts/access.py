@@ -156,6 +156,14 @@ def access_payment_scope(user: User) -> Q:
     return _tenant_scope(user, partner="partner", customer=None, staff=PAYMENT_ROLES)
 
 
+def access_finance_scope(user: User) -> Q:
+    """Payment runs and the statements' back office: finance's alone (a partner reads its own statements
+    through `access_payment_scope`)."""
+    if user.is_superuser or user.role == Role.FINANCE:
+        return Q()
+    return NOTHING
+
+
 def access_customer_scope(user: User) -> Q:
     """A customer sees itself; a partner the customers whose vouchers or referrals it holds."""
     return _tenant_scope(user, partner=lambda of: of("vouchers__partner") | of("nominations__partner"), customer="pk")

@@ -129,6 +129,28 @@ def _build(story: list[Any], *, title: str, banner: str) -> bytes:
     return buffer.getvalue()
 
 
+def pdf_styles() -> dict[str, ParagraphStyle]:
+    """The documents' paragraph styles, for other PDFs OfferDesk prints (statements)."""
+    return {
+        "body": _BODY,
+        "small": _SMALL,
+        "title": ParagraphStyle("title", parent=_STYLES["Heading2"], spaceAfter=6),
+        "letterhead": ParagraphStyle(
+            "letterhead",
+            parent=_BODY,
+            fontName="Helvetica-Bold",
+            fontSize=18,
+            leading=22,
+            textColor=colors.HexColor("#1f2933"),
+        ),
+    }
+
+
+def pdf_build(story: list[Any], *, title: str, banner: str) -> bytes:
+    """A4 pages with the banner at the top of each, "OfferDesk" and the page number at the foot."""
+    return _build(story, title=title, banner=banner)
+
+
 def with_metadata(data: bytes, entries: dict[str, str], *, append: bytes | None = None) -> bytes:
     """The PDF with these document-information entries (and another PDF's pages appended)."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))

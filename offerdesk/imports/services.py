@@ -21,7 +21,7 @@ from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.core import parsing
 
 from . import staging
-from .kinds import CUSTOMERS, KINDS, Counts, Kind, Row, duplicate
+from .kinds import CUSTOMERS, EXCHANGE_RATES, KINDS, Counts, Kind, Row, duplicate
 from .reading import ImportRefused, Problem, Table, read_table, refuse_file, sha256_of
 
 BATCH = 2000
@@ -77,8 +77,10 @@ def import_file(
 
     `engine` "sql" is the set-based path (PostgreSQL, customers: COPY into a staging table, checks and upsert in
     SQL); "rows" the batched path every database and kind has; "auto" picks the first where it applies."""
-    access_require_role(actor, {Role.OPERATOR}, action="import files")
+    access_require_role(actor, {Role.OPERATOR, Role.FINANCE}, action="import files")
     spec = import_kind(kind)
+    if spec is not EXCHANGE_RATES:  # finance keeps the exchange rates (I-22) and imports them; the rest is operators'
+        access_require_role(actor, {Role.OPERATOR}, action=f"import {spec.name}")
     engine = parsing.parse_choice(engine, field="engine", choices=ENGINES)
     dry_run = parsing.parse_bool(dry_run, field="dry run")
     if progress is not None and not callable(progress):

@@ -57,9 +57,9 @@ def daily_run(*, on: dt.date | str | None = None) -> dict[str, Any]:
 
 def _daily_jobs() -> dict[str, Task[Any, Any]]:
     """The jobs the schedule runs once a program day, in this order, each with the day as `on`."""
-    from .tasks import daily_run_task, task_results_prune_task  # the tasks module imports this one
+    from .tasks import daily_run_task, statements_publish_task, task_results_prune_task  # they import this module
 
-    return {"daily": daily_run_task, "prune": task_results_prune_task}
+    return {"daily": daily_run_task, "prune": task_results_prune_task, "statements": statements_publish_task}
 
 
 def schedule_due(*, now: dt.datetime) -> list[dt.date]:

@@ -7,6 +7,7 @@ from typing import Any
 from django.tasks import task
 
 from offerdesk.documents.services import document_files_sweep
+from offerdesk.payouts.services import statements_publish
 from offerdesk.screening.services import screening_prune
 
 from .services import daily_run, task_results_prune
@@ -23,3 +24,9 @@ def task_results_prune_task(*, on: str) -> dict[str, int]:
     """Drop finished task results older than OFFERDESK_TASK_RESULTS_KEEP_DAYS, heartbeats of long-gone workers, and
     screenings older than OFFERDESK_SCREENINGS_KEEP_DAYS, and stored PDFs no document refers to."""
     return {**task_results_prune(), **screening_prune(), **document_files_sweep()}
+
+
+@task()
+def statements_publish_task(*, on: str) -> dict[str, int]:
+    """On a month's first days, last month's partner statements, each partner and month once (ADR 25)."""
+    return statements_publish(on=on)

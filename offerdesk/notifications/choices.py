@@ -18,6 +18,7 @@ class NoticeKind(models.TextChoices):
     DOCUMENT_SIGNED = "document signed"
     DOCUMENT_DECLINED = "document declined"
     REVIEW_OVERDUE = "review overdue"
+    STATEMENT_PUBLISHED = "statement published"
 
 
 class OutboxStatus(models.TextChoices):

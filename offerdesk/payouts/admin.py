@@ -17,7 +17,15 @@ from offerdesk.core.errors import InvalidInput
 from offerdesk.redemptions.admin import RedemptionRequestAdmin
 from offerdesk.vouchers.admin import VoucherAdmin
 
-from .models import ExchangeRate, Payment, PaymentConversion
+from .models import (
+    ExchangeRate,
+    Payment,
+    PaymentConversion,
+    PaymentReversal,
+    PaymentRun,
+    PaymentRunItem,
+    Statement,
+)
 from .services import exchange_rate_parse
 
 
@@ -108,3 +116,47 @@ class PaymentConversionAdmin(ViewOnlyAdmin):
     list_select_related = ("payment", "fixed_by")
     search_fields = ("payment__partner__name", "payment__voucher__code", "payment__voucher__customer__tpid")
     date_hierarchy = "fixed_at"
+
+
+class PaymentRunItemInline(ViewOnlyTabularInline):
+    model = PaymentRunItem
+    fields = ("payment", "amount", "currency", "rate", "local_amount", "status", "settled_at", "settled_by")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PaymentRunItem]:
+        return super().get_queryset(request).select_related("payment", "settled_by")
+
+
+@admin.register(PaymentRun)
+class PaymentRunAdmin(ViewOnlyAdmin):
+    """Runs change only through their services (the portal's finance pages), audited; here they are read."""
+
+    list_display = ("id", "up_to", "status", "created_by", "created_at", "sent_at", "closed_at")
+    list_filter = ("status",)
+    list_select_related = ("created_by",)
+    date_hierarchy = "created_at"
+    inlines = (PaymentRunItemInline,)
+
+
+@admin.register(PaymentRunItem)
+class PaymentRunItemAdmin(ViewOnlyAdmin):
+    list_display = ("id", "run", "payment", "amount", "currency", "local_amount", "status", "settled_at")
+    list_filter = ("status", "currency")
+    list_select_related = ("run", "payment")
+    search_fields = ("payment__partner__name", "payment__voucher__code")
+
+
+@admin.register(PaymentReversal)
+class PaymentReversalAdmin(ViewOnlyAdmin):
+    list_display = ("id", "payment", "partner", "amount", "currency", "local_amount", "reason", "created_at")
+    list_filter = ("currency",)
+    list_select_related = ("payment", "partner")
+    search_fields = ("partner__name", "payment__voucher__code", "reason")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Statement)
+class StatementAdmin(ViewOnlyAdmin):
+    list_display = ("partner", "month", "published_at", "emailed_to")
+    list_select_related = ("partner",)
+    search_fields = ("partner__name",)
+    date_hierarchy = "month"

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
-from offerdesk.accounts.access import access_get, access_payment_scope, access_scoped
+from offerdesk.accounts.access import access_finance_scope, access_get, access_payment_scope, access_scoped
 from offerdesk.accounts.models import User
 from offerdesk.core.money import quantize
 from offerdesk.partners.models import Partner
@@ -18,7 +18,8 @@ from offerdesk.redemptions.selectors import request_list
 from offerdesk.vouchers.models import Voucher
 from offerdesk.vouchers.selectors import voucher_list
 
-from .models import ExchangeRate, Payment, PaymentConversion
+from .choices import LIVE_ITEM_STATUSES, ItemStatus
+from .models import ExchangeRate, Payment, PaymentConversion, PaymentRun, PaymentRunItem
 
 USD = "USD"
 RATE_ORDER = ("-effective_from", "-created_at", "-id")  # the entry in effect comes first
@@ -225,3 +226,82 @@ def voucher_overview_list(*, user: User, statuses: tuple[str, ...] | None = None
             )
         )
     return overviews
+
+
+# ================================================================================================ payment runs
+
+
+def payments_waiting(*, up_to: dt.date) -> QuerySet[Payment]:
+    """The payments payable up to a date that no run holds: never in one, or their last item failed (ADR 24)."""
+    live = PaymentRunItem.objects.filter(payment=OuterRef("pk"), status__in=LIVE_ITEM_STATUSES)
+    return Payment.objects.filter(payable_on__lte=up_to).exclude(Exists(live))
+
+
+def payment_run_list(*, user: User) -> QuerySet[PaymentRun]:
+    """Payment runs, newest first, each with its item count, USD total and how many are paid, failed, pending;
+    finance's alone: one query."""
+    runs = PaymentRun.objects.filter(access_finance_scope(user)).select_related("created_by")
+    return runs.annotate(
+        item_count=Count("items"),
+        usd_total=Sum("items__amount"),
+        paid_count=Count("items", filter=Q(items__status=ItemStatus.PAID)),
+        failed_count=Count("items", filter=Q(items__status=ItemStatus.FAILED)),
+    )
+
+
+def payment_run_get_for(*, user: User, key: int | str) -> PaymentRun:
+    """One payment run, if the user may see runs."""
+    return access_get(payment_run_list(user=user), what="payment run", pk=key)
+
+
+def payment_run_items(*, run: PaymentRun) -> QuerySet[PaymentRunItem]:
+    """A run's items with their partner and voucher, by partner then payment."""
+    return (
+        PaymentRunItem.objects.filter(run=run)
+        .select_related("payment__partner", "payment__voucher", "settled_by")
+        .order_by("payment__partner__name", "payment_id")
+    )
+
+
+def payment_run_item_get(*, run: PaymentRun, key: int | str) -> PaymentRunItem:
+    """One item of a run (another run's is not found)."""
+    return access_get(payment_run_items(run=run), what="payment run item", pk=key)
+
+
+PAYMENT_RUN_EXPORT_HEADER = (
+    "run",
+    "item",
+    "partner",
+    "partner_country",
+    "voucher",
+    "payment",
+    "kind",
+    "payable_on",
+    "amount_usd",
+    "currency",
+    "rate",
+    "local_amount",
+    "status",
+)
+
+
+def payment_run_export_rows(*, run: PaymentRun) -> list[tuple[object, ...]]:
+    """A run's items as the payment system reads them, one query: amounts as Decimals, dates as dates."""
+    return [
+        (
+            run.pk,
+            item.pk,
+            item.payment.partner.name,
+            item.payment.partner.country,
+            item.payment.voucher.code,
+            item.payment_id,
+            item.payment.kind,
+            item.payment.payable_on,
+            item.amount,
+            item.currency,
+            item.rate,
+            item.local_amount,
+            item.status,
+        )
+        for item in payment_run_items(run=run)
+    ]

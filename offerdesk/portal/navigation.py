@@ -36,6 +36,7 @@ PARTNER = (
     NavEntry("Redeem voucher", "portal:partner-redeem"),
     NavEntry("My voucher redemptions", "portal:partner-redemptions"),
     NavEntry("Payments", "portal:partner-payments"),
+    NavEntry("Statements", "portal:partner-statements"),
 )
 CUSTOMER = (
     NavEntry("My vouchers", "portal:customer-vouchers"),
@@ -56,6 +57,14 @@ STAFF = (
         roles=frozenset({Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR}),  # views.staff.VERIFY_ROLES
     ),
     NavEntry("Audit trail", "portal:staff-audit", roles=frozenset({Role.OPERATOR, Role.AUDITOR})),  # AUDIT_ROLES
+    *(  # views.finance.FINANCE_ROLES
+        NavEntry(label, url_name, roles=frozenset({Role.FINANCE}))
+        for label, url_name in (
+            ("Exchange rates", "portal:finance-rates"),
+            ("Payment runs", "portal:finance-runs"),
+            ("Statements", "portal:finance-statements"),
+        )
+    ),
 )
 # An FPM reads its partners' part of the back office and, read-only, their portal (views.partner.PARTNER_AREA_ROLES).
 FPM = (

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from .routes import account, audit, catalogue, customer, documents, notices, partner, review, sales, staff
+from .routes import account, audit, catalogue, customer, documents, finance, notices, partner, review, sales, staff
 from .views import home
 
 app_name = "portal"
@@ -15,6 +15,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/", include(sales.urlpatterns)),
     path("staff/audit/", include(audit.urlpatterns)),
     path("staff/catalogue/", include(catalogue.urlpatterns)),
+    path("staff/finance/", include(finance.urlpatterns)),
+    path("partner/statements/", include(finance.partner_urlpatterns)),
     path("partner/", include(partner.urlpatterns)),
     path("customer/", include(customer.urlpatterns)),
     path("documents/", include(documents.urlpatterns)),  # a document's PDF, for the partner and the customer

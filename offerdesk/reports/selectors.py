@@ -19,6 +19,7 @@ from offerdesk.accounts.models import User
 from offerdesk.catalogue.models import Program
 from offerdesk.catalogue.selectors import params_for
 from offerdesk.core import dates
+from offerdesk.payouts.choices import ItemStatus
 from offerdesk.payouts.selectors import payment_list
 from offerdesk.redemptions.choices import RequestKind, RequestStatus
 from offerdesk.redemptions.selectors import request_list
@@ -76,9 +77,17 @@ def _count_by(qs: QuerySet, *, program: str, moment: str) -> list[dict]:  # type
     )
 
 
+PAID = Q(run_items__status=ItemStatus.PAID)  # finance marked the payment's run item paid (a failed one is not)
+
+
 def paid_payments(*, user: User) -> QuerySet:  # type: ignore[type-arg]
-    """The ledger entries paid out, with the moment they were: a payment run fixed their local amount."""
-    return payment_list(user=user).filter(conversion__isnull=False).annotate(paid_at=F("conversion__fixed_at"))
+    """The ledger entries paid out: their item in a payment run is marked paid (at `run_items__settled_at`)."""
+    return payment_list(user=user).filter(PAID)
+
+
+def unpaid_payments(*, user: User) -> QuerySet:  # type: ignore[type-arg]
+    """The ledger entries not paid yet: owed, in a run not yet paid, or failed and waiting for the next run."""
+    return payment_list(user=user).exclude(PAID)
 
 
 def dashboard_funnel(*, user: User, today: dt.date | None = None, months: int = 6) -> list[Funnel]:
@@ -108,9 +117,9 @@ def dashboard_funnel(*, user: User, today: dt.date | None = None, months: int = 
             approved.filter(kind=RequestKind.POE), program="voucher__offer__program__code", moment="decided_at"
         ),
         "Paid": _count_by(
-            paid_payments(user=user).filter(conversion__fixed_at__date__gte=since),
+            paid_payments(user=user).filter(run_items__settled_at__date__gte=since),
             program="voucher__offer__program__code",
-            moment="conversion__fixed_at",
+            moment="run_items__settled_at",
         ),
     }
     for stage, rows in sources.items():
@@ -144,17 +153,15 @@ class Liability:
 
 
 def dashboard_liability(*, user: User) -> Liability:
-    """Three sums, in three queries."""
+    """Three sums, in three queries (the payments once in all, once those not paid)."""
     live = (
         voucher_list(user=user)
         .filter(status__in=LIVE_VOUCHER_STATUSES)
         .aggregate(face=Coalesce(Sum("face_value"), ZERO), n=Count("pk"))
     )
-    payments = payment_list(user=user).aggregate(
-        committed=Coalesce(Sum("amount"), ZERO),
-        unpaid=Coalesce(Sum("amount", filter=Q(conversion__isnull=True)), ZERO),
-    )
-    return Liability(live["face"], live["n"], payments["committed"], payments["unpaid"])
+    committed = payment_list(user=user).aggregate(usd=Coalesce(Sum("amount"), ZERO))["usd"]
+    unpaid = unpaid_payments(user=user).aggregate(usd=Coalesce(Sum("amount"), ZERO))["usd"]
+    return Liability(live["face"], live["n"], committed, unpaid)
 
 
 @dataclass(frozen=True)
@@ -196,8 +203,8 @@ def dashboard_forecast(*, user: User, today: dt.date | None = None, months: int 
     today = today or dates.today()
     starts = [dates.add_months(today.replace(day=1), n) for n in range(months)]
     rows = (
-        payment_list(user=user)
-        .filter(conversion__isnull=True, payable_on__lt=dates.add_months(starts[0], months))
+        unpaid_payments(user=user)
+        .filter(payable_on__lt=dates.add_months(starts[0], months))
         .annotate(month=TruncMonth("payable_on"))
         .values("month")
         .annotate(usd=Sum("amount"))

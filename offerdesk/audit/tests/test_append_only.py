@@ -122,6 +122,7 @@ def test_every_append_only_table_has_its_triggers(db: None) -> None:
         "payouts_exchangerate",
         "payouts_payment",
         "payouts_paymentconversion",
+        "payouts_paymentreversal",
     )
     for table in append_only_tables():
         with connection.cursor() as cursor:

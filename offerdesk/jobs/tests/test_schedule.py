@@ -47,7 +47,11 @@ def test_the_first_tick_enqueues_today_only_and_a_second_nothing() -> None:
     with on("2024-04-04", "09:00"):
         first = schedule_tick()
         again = schedule_tick()
-    assert [(s.job, s.run_date) for s in first] == [("daily", D("2024-04-04")), ("prune", D("2024-04-04"))]
+    assert [(s.job, s.run_date) for s in first] == [
+        ("daily", D("2024-04-04")),
+        ("prune", D("2024-04-04")),
+        ("statements", D("2024-04-04")),
+    ]
     assert again == []
     assert list(DailyRun.objects.values_list("run_date", flat=True)) == [D("2024-04-04")]  # run (immediate queue)
 
@@ -77,6 +81,9 @@ def test_missed_days_are_caught_up_oldest_first_each_day_once() -> None:
         ("prune", "2024-04-02"),
         ("prune", "2024-04-03"),
         ("prune", "2024-04-04"),
+        ("statements", "2024-04-02"),
+        ("statements", "2024-04-03"),
+        ("statements", "2024-04-04"),
     ]
     runs = DailyRun.objects.order_by("run_date")
     assert [str(r.run_date) for r in runs] == ["2024-04-01", "2024-04-02", "2024-04-03", "2024-04-04"]
@@ -118,8 +125,8 @@ def test_schedulers_ticking_at_once_enqueue_each_day_once() -> None:
     close_old_connections()
     # Then each job was enqueued once for the day, one task each
     assert errors == []
-    assert slots() == [("daily", "2024-04-04"), ("prune", "2024-04-04")]
-    assert DBTaskResult.objects.count() == 2
+    assert slots() == [("daily", "2024-04-04"), ("prune", "2024-04-04"), ("statements", "2024-04-04")]
+    assert DBTaskResult.objects.count() == 3
     assert set(ScheduledRun.objects.values_list("task_id", flat=True)) == {
         str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)
     }
@@ -183,7 +190,11 @@ def test_schedule_once_prints_what_it_enqueued_as_json() -> None:
     with on("2024-04-04", "09:00"):
         call_command("schedule", "--once", "--json", stdout=out)
     enqueued = json.loads(out.getvalue())
-    assert [(s["job"], s["on"]) for s in enqueued] == [("daily", "2024-04-04"), ("prune", "2024-04-04")]
+    assert [(s["job"], s["on"]) for s in enqueued] == [
+        ("daily", "2024-04-04"),
+        ("prune", "2024-04-04"),
+        ("statements", "2024-04-04"),
+    ]
 
 
 @pytest.mark.django_db(transaction=True)

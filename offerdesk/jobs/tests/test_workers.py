@@ -56,7 +56,7 @@ def test_three_workers_share_the_queue_and_no_task_runs_twice(tmp_path: Path) ->
         wait_for(lambda: beating(names), timeout=90, what="three workers to beat")
         # and a day's daily jobs last enqueued three days ago (the machines were down since)
         days = schedule_due(now=timezone.now())
-        for job in ("daily", "prune"):
+        for job in ("daily", "prune", "statements"):
             ScheduledRun.objects.create(job=job, run_date=days[-1] - dt.timedelta(days=3), enqueued_at=timezone.now())
         # When 90 probe tasks are enqueued and the schedule ticks (twice: the second finds nothing to do)
         folder = tmp_path / "runs"
@@ -77,7 +77,9 @@ def test_three_workers_share_the_queue_and_no_task_runs_twice(tmp_path: Path) ->
         assert all(len(r.worker_ids) == 1 for r in results)
         # and the missed days were caught up, oldest first, each day's run once
         missed = [days[-1] - dt.timedelta(days=n) for n in (2, 1, 0)]
-        assert [(s.job, s.run_date) for s in slots] == [("daily", d) for d in missed] + [("prune", d) for d in missed]
+        assert [(s.job, s.run_date) for s in slots] == [
+            (job, d) for job in ("daily", "prune", "statements") for d in missed
+        ]
         assert sorted(DailyRun.objects.filter(finished_at__isnull=False).values_list("run_date", flat=True)) == missed
     finally:
         codes = [stop(w) for w in workers]

@@ -356,8 +356,11 @@ def test_finance_sets_a_rate_and_it_is_audited(cast: Cast) -> None:
     [
         ("RUPEE", "83", "not an ISO 4217 currency code"),
         ("I1R", "83", "not an ISO 4217 currency code"),
-        ("INR", "-83", "not a rate"),
+        ("INR", "-83", "above zero"),
         ("INR", "0", "above zero"),
+        ("INR", "-0.5", "above zero"),
+        ("VND", "1000000.000001", "at most 1,000,000 units per USD"),
+        ("VND", "25,000,000", "at most 1,000,000 units per USD"),
         ("INR", "NaN", "not a rate"),
         ("INR", "lots", "not a rate"),
         ("INR", "83.1234567", "at most six decimals"),

@@ -22,6 +22,7 @@ from .matrix import (
     audit,
     catalogue,
     customer,
+    finance,
     notices,
     partner,
     review,
@@ -29,7 +30,7 @@ from .matrix import (
     staff,
 )
 
-AREAS = (account, staff, partner, customer, notices, sales, review, audit, catalogue)
+AREAS = (account, staff, partner, customer, notices, sales, review, audit, catalogue, finance)
 NOT_IN_THE_MATRIX = frozenset({"admin"})  # namespaces left out: Django's admin, staff only, tested in tests/
 
 

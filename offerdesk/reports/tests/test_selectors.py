@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from offerdesk.payouts.models import Payment
-from offerdesk.payouts.services import payment_fix_local_amount
+from offerdesk.payouts.services import payment_run_create, payment_run_item_mark_paid, payment_run_mark_sent
 from offerdesk.reports.selectors import (
     dashboard_expiring,
     dashboard_forecast,
@@ -54,9 +54,13 @@ def test_liability_and_the_forecast_follow_the_ledger(cast: Cast) -> None:
     forecast = dict(dashboard_forecast(user=cast.finance, today=TODAY))
     assert sum(forecast.values()) == payment.amount
     assert forecast[max(payment.payable_on.replace(day=1), TODAY.replace(day=1))] == payment.amount
-    # When finance fixes the payment's local amount (a run pays it), it is paid: no longer owed nor forecast
+    # When finance puts it in a payment run, it is still owed; once the run's item is marked paid, it is paid
     with on("2023-10-20"):
-        payment_fix_local_amount(actor=cast.finance, payment=payment)
+        run = payment_run_create(actor=cast.finance, up_to=payment.payable_on)
+    assert dashboard_liability(user=cast.finance).committed_unpaid == payment.amount
+    with on("2023-10-20"):
+        payment_run_mark_sent(actor=cast.finance, run=run)
+        payment_run_item_mark_paid(actor=cast.finance, item=run.items.get())
     after = dashboard_liability(user=cast.finance)
     assert after.committed == before.committed and after.committed_unpaid == 0
     assert sum(v for _, v in dashboard_forecast(user=cast.finance, today=TODAY)) == 0
