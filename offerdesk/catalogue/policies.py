@@ -58,6 +58,8 @@ class RulebookPolicy:
     customer_chooses_partner: ClassVar[bool]
     # The parameter holding the review SLA in business days.
     sla_days_param: ClassVar[str]
+    # The parameter saying whether a request must be approved by the voucher's expiry date (AMB-08).
+    approval_by_expiry_param: ClassVar[str]
     # The rule cited when a second open request of a kind loses the race for the voucher's one slot.
     one_open_request_rule: ClassVar[str]
     # The rule cited when a request is made on a cancelled voucher.
@@ -111,6 +113,7 @@ class CsoPolicy(RulebookPolicy):
     notifies_partner_of_voucher = True
     customer_chooses_partner = False
     sla_days_param = "cso.sla_business_days"
+    approval_by_expiry_param = "cso.require_approval_by_expiry"
     one_open_request_rule = "CSO-RED-01"
     cancelled_voucher_rule = "CSO-RED-03"
     template_rule = "CSO-RED-02"
@@ -158,6 +161,7 @@ class DeploymentPolicy(RulebookPolicy):
     notifies_partner_of_voucher = False
     customer_chooses_partner = True
     sla_days_param = "mws.sla_business_days"
+    approval_by_expiry_param = "mws.require_approval_by_expiry"
     one_open_request_rule = "MWS-LIM-04"
     cancelled_voucher_rule = "MWS-RED-01"
     template_rule = "MWS-RED-03"

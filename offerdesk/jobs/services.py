@@ -1,5 +1,6 @@
-"""Scheduled work: the daily run (expiries, lapsed referrals, reminders, e-mail; safe to run twice a day), the
-schedule that enqueues it once per program day, and the upkeep of the task queue (dead workers, old results)."""
+"""Scheduled work: the daily run (expiries, lapsed referrals, reminders, overdue reviews, e-mail; safe to run twice
+a day), the schedule that enqueues it once per program day, and the upkeep of the task queue (dead workers, old
+results)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.core import dates
 from offerdesk.core.parsing import parse_date, refuse
 from offerdesk.notifications.services import outbox_deliver
+from offerdesk.reviews.services import review_sla_alerts_send
 from offerdesk.vouchers.services import referrals_lapse, voucher_reminders_send, vouchers_expire
 
 from .lock_objects import daily_run_lock
@@ -43,6 +45,7 @@ def daily_run(*, on: dt.date | str | None = None) -> dict[str, Any]:
         "expired": vouchers_expire(on=on),
         "referrals_lapsed": referrals_lapse(on=on),
         "reminders": voucher_reminders_send(on=on),
+        "sla_alerts": review_sla_alerts_send(on=on),
     }
     summary["emails_sent"] = outbox_deliver()
     with transaction.atomic():

@@ -17,6 +17,7 @@ class NoticeKind(models.TextChoices):
     DOCUMENT_TO_SIGN = "document to sign"
     DOCUMENT_SIGNED = "document signed"
     DOCUMENT_DECLINED = "document declined"
+    REVIEW_OVERDUE = "review overdue"
     STATEMENT_PUBLISHED = "statement published"
 
 

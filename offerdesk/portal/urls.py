@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from .routes import account, customer, documents, finance, notices, partner, sales, staff
+from .routes import account, audit, catalogue, customer, documents, finance, notices, partner, review, sales, staff
 from .views import home
 
 app_name = "portal"
@@ -10,8 +10,11 @@ app_name = "portal"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", home.home, name="home"),
     path("account/", include(account.urlpatterns)),
+    path("staff/reviews/", include(review.urlpatterns)),  # the review desk
     path("staff/", include(staff.urlpatterns)),
     path("staff/", include(sales.urlpatterns)),
+    path("staff/audit/", include(audit.urlpatterns)),
+    path("staff/catalogue/", include(catalogue.urlpatterns)),
     path("staff/finance/", include(finance.urlpatterns)),
     path("partner/statements/", include(finance.partner_urlpatterns)),
     path("partner/", include(partner.urlpatterns)),

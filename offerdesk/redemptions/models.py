@@ -28,6 +28,8 @@ class RedemptionRequest(TimeStampedModel):
     users_deployed = models.PositiveIntegerField(null=True, blank=True)
     workload_users = models.JSONField(default=dict, blank=True)
     verified_users = models.PositiveIntegerField(null=True, blank=True)
+    # CSO: the users Microsoft verified on each workload, which CSO-WL-02 is checked on again at approval.
+    verified_workload_users = models.JSONField(default=dict, blank=True)
     template_id = models.CharField(max_length=40, help_text="The template the document was made from.")
     document_hash = models.CharField(max_length=64, blank=True)
     sla_due_on = models.DateField()

@@ -8,7 +8,7 @@ from django.db import models
 from offerdesk.core.models import TimeStampedModel
 from offerdesk.documents.models import document_storage
 
-from .choices import Outcome
+from .choices import Outcome, RejectReason
 
 
 class Decision(TimeStampedModel):
@@ -17,6 +17,8 @@ class Decision(TimeStampedModel):
     request = models.ForeignKey("redemptions.RedemptionRequest", on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     reason = models.TextField(blank=True)
+    # A rejection's ground from the listed ones (the words the partner reads are in `reason`).
+    reason_code = models.CharField(max_length=20, choices=RejectReason.choices, blank=True)
     decided_at = models.DateTimeField()
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -33,3 +35,14 @@ class Decision(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.outcome} on {self.decided_at:%Y-%m-%d}"
+
+
+class SlaAlert(TimeStampedModel):
+    """The registrations team was told, once, that a request's review is overdue."""
+
+    request = models.OneToOneField("redemptions.RedemptionRequest", on_delete=models.PROTECT, related_name="sla_alert")
+    due_on = models.DateField(help_text="The review due date that was missed.")
+    sent_on = models.DateField(help_text="The daily run that sent the alert.")
+
+    def __str__(self) -> str:
+        return f"overdue since {self.due_on}, told on {self.sent_on}"

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from offerdesk.accounts.access import access_partner_acting_for, access_require_role, access_separation_of_duties
 from offerdesk.accounts.choices import Role
@@ -17,7 +19,7 @@ from offerdesk.accounts.models import User
 from offerdesk.audit.services import audit_record, audited_refusals
 from offerdesk.catalogue.policies import policy_for
 from offerdesk.catalogue.rules import evaluate_redemption
-from offerdesk.catalogue.selectors import params_for
+from offerdesk.catalogue.selectors import offer_spec, params_for
 from offerdesk.core import dates, parsing
 from offerdesk.core.errors import InvalidInput
 from offerdesk.core.money import format_usd
@@ -28,16 +30,18 @@ from offerdesk.payouts.services import payment_for_approval
 from offerdesk.redemptions.choices import REQUEST_TRANSITIONS, RequestKind, RequestStatus
 from offerdesk.redemptions.lock_objects import request_lock
 from offerdesk.redemptions.models import RedemptionRequest
-from offerdesk.redemptions.services import redemption_facts
+from offerdesk.redemptions.services import redemption_figures
 from offerdesk.vouchers.choices import VoucherStatus
 from offerdesk.vouchers.models import Voucher
 from offerdesk.vouchers.notices import voucher_context
 from offerdesk.vouchers.services import voucher_release_partner, voucher_set_status
 
-from .choices import Outcome
-from .models import Decision
+from .choices import Outcome, RejectReason
+from .models import Decision, SlaAlert
+from .selectors import approval_facts, request_parties
 
 REVIEW_ROLES = frozenset({Role.REVIEWER})
+VERIFY_ROLES = frozenset({Role.REVIEWER, Role.OPERATOR})  # who records the users Microsoft verified
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 # What an answer may attach, told by the file's first bytes, never by its name or declared type.
 ATTACHMENT_KINDS = {b"%PDF-": ".pdf", b"\x89PNG\r\n\x1a\n": ".png", b"\xff\xd8\xff": ".jpg"}
@@ -77,11 +81,10 @@ def _notify_partner(request: RedemptionRequest, voucher: Voucher, kind: NoticeKi
 def _check_separation_of_duties(
     actor: User | None, request: RedemptionRequest, voucher: Voucher, *, action: str
 ) -> None:
-    """The one who submitted (prepared) or signed a request does not decide it (OD-SOD-01)."""
+    """The one who submitted, prepared or signed a request does not decide it (OD-SOD-01)."""
     params = params_for(program_code=voucher.offer.program.code, on=dates.today())
-    signers = request.signatures.values_list("signed_by_id", flat=True)
     access_separation_of_duties(
-        actor, parties=[request.submitted_by_id, *signers], action=action, enforce=params["review.separation_of_duties"]
+        actor, parties=request_parties(request), action=action, enforce=params["review.separation_of_duties"]
     )
 
 
@@ -107,18 +110,7 @@ def review_approve(*, actor: User | None, request: RedemptionRequest, reason: st
     _check_not_before_submission(request, on)
     params = params_for(program_code=voucher.offer.program.code, on=on)
     signed = set(request.signatures.values_list("party", flat=True))
-    facts = redemption_facts(
-        voucher=voucher,
-        partner=request.partner,
-        kind=request.kind,
-        on=on,
-        template_id=request.template_id,
-        signed_by=signed,
-        params=params,
-        verified_users=request.verified_users,
-        submitted_on=request.submitted_on,
-    )
-    evaluate_redemption("approve", facts)
+    evaluate_redemption("approve", approval_facts(request, voucher=voucher, on=on, params=params, signed=signed))
     request.decided_at = now
     transition_apply(request, REQUEST_TRANSITIONS, RequestStatus.APPROVED, what="request", extra_fields=("decided_at",))
     Decision.objects.create(request=request, outcome=Outcome.APPROVED, reason=reason, decided_at=now, decided_by=actor)
@@ -146,26 +138,41 @@ def review_approve(*, actor: User | None, request: RedemptionRequest, reason: st
 
 @audited_refusals("review.reject")
 @transaction.atomic
-def review_reject(*, actor: User | None, request: RedemptionRequest, reason: str) -> RedemptionRequest:
-    """Reject a request with a reason; a rejected SOW may be replaced before expiry (AMB-32)."""
+def review_reject(
+    *, actor: User | None, request: RedemptionRequest, reason: str, reason_code: str = ""
+) -> RedemptionRequest:
+    """Reject a request with a reason: the words the partner can act on, after one of the listed grounds if
+    given (`RejectReason`; "other" needs the words); a rejected SOW may be replaced before expiry (AMB-32)."""
     access_require_role(actor, REVIEW_ROLES, action="reject requests")
-    reason = parsing.parse_note(reason, field="reason", required=False)
-    if not reason:
+    words = parsing.parse_note(reason, field="reason", required=False)
+    code = parsing.parse_name(reason_code, field="reason code", max_length=20, required=False)
+    if code:
+        code = parsing.parse_choice(code, field="reason code", choices=RejectReason.values)
+    if not words and (not code or code == RejectReason.OTHER):
         raise parsing.refuse("reason", "a rejection needs a reason the partner can act on")
+    ground = RejectReason(code).label if code and code != RejectReason.OTHER else ""
+    reason = f"{ground}: {words}" if ground and words else ground or words
     request, voucher = request_lock(request=request)
     _check_separation_of_duties(actor, request, voucher, action="reject")
     now = dates.now()
     _check_not_before_submission(request, dates.local_date(now))
     request.decided_at = now
     transition_apply(request, REQUEST_TRANSITIONS, RequestStatus.REJECTED, what="request", extra_fields=("decided_at",))
-    Decision.objects.create(request=request, outcome=Outcome.REJECTED, reason=reason, decided_at=now, decided_by=actor)
+    Decision.objects.create(
+        request=request,
+        outcome=Outcome.REJECTED,
+        reason=reason,
+        reason_code=code,
+        decided_at=now,
+        decided_by=actor,
+    )
     live = voucher.requests.exclude(status__in=(RequestStatus.REJECTED, RequestStatus.WITHDRAWN))
     if not live.exists():
         if policy_for(voucher.offer.program).binds_partner_at_redemption:
             voucher_release_partner(voucher=voucher)  # nothing binds the voucher to this partner any more
         if voucher.status == VoucherStatus.REDEEMING:
             voucher_set_status(voucher=voucher, new=VoucherStatus.OPEN)
-    audit_record(actor=actor, action="review.reject", target=request, data={"reason": reason})
+    audit_record(actor=actor, action="review.reject", target=request, data={"reason": reason, "reason_code": code})
     _notify_partner(request, voucher, NoticeKind.REQUEST_REJECTED, reason=reason)
     return request
 
@@ -196,9 +203,16 @@ def review_request_info(*, actor: User | None, request: RedemptionRequest, quest
 
 @audited_refusals("redemption.verify_seats")
 @transaction.atomic
-def review_verify_seats(*, actor: User | None, request: RedemptionRequest, users: int) -> RedemptionRequest:
-    """Microsoft records the deployed users it verified for a POE (CSO-USR-04)."""
-    access_require_role(actor, {Role.REVIEWER, Role.OPERATOR}, action="verify deployed seats")
+def review_verify_seats(
+    *,
+    actor: User | None,
+    request: RedemptionRequest,
+    users: int | str,
+    workload_users: Mapping[str, int | str] | None = None,
+) -> RedemptionRequest:
+    """Microsoft records the deployed users it verified for a POE (CSO-USR-04) and, for an offer that counts
+    workloads (CSO), the users it verified on each, which the approval checks CSO-WL-02 on again (CSO-PAY-03)."""
+    access_require_role(actor, VERIFY_ROLES, action="verify deployed seats")
     users = parsing.parse_whole(users, field="verified users")
     request, voucher = request_lock(request=request)
     _check_separation_of_duties(actor, request, voucher, action="verify the seats of")
@@ -206,16 +220,31 @@ def review_verify_seats(*, actor: User | None, request: RedemptionRequest, users
         raise InvalidInput("seats are verified on a POE")
     if request.status not in (RequestStatus.RECEIVED, RequestStatus.NEEDS_INFO):
         raise InvalidInput(f"this POE is already {request.status}")
+    _, spec = offer_spec(offer=voucher.offer)
+    _, _, per_workload = redemption_figures(
+        kind=request.kind,
+        value=None,
+        users_deployed=users,
+        workload_users=workload_users or {},
+        workloads=spec.workloads,
+    )
     request.verified_users = users
-    request.save(update_fields=["verified_users", "updated_at"])
+    request.verified_workload_users = per_workload
+    request.save(update_fields=["verified_users", "verified_workload_users", "updated_at"])
+    counts = "".join(f"; {name}: {count}" for name, count in per_workload.items())
     Decision.objects.create(
         request=request,
         outcome=Outcome.SEATS_VERIFIED,
-        reason=f"{users} users verified",
+        reason=f"{users} users verified{counts}",
         decided_at=dates.now(),
         decided_by=actor,
     )
-    audit_record(actor=actor, action="redemption.verify_seats", target=request, data={"users": users})
+    audit_record(
+        actor=actor,
+        action="redemption.verify_seats",
+        target=request,
+        data={"users": users, "workload_users": per_workload},
+    )
     return request
 
 
@@ -270,3 +299,60 @@ def review_provide_info(
         },
     )
     return request
+
+
+# ------------------------------------------------------------------------------------ SLA breach alerts
+
+
+def review_sla_alerts_send(*, on: dt.date) -> int:
+    """Tell the registrations team's mailbox (OFFERDESK_REGISTRATIONS_EMAIL) of each request whose review became
+    overdue: received (not waiting for information, whose clock is paused), its due date passed, on the first
+    business day after it (ADR 26). Once per request, whatever the runs: a missed day is caught up, a second run
+    or a second worker sends nothing more."""
+    if not settings.OFFERDESK_REGISTRATIONS_EMAIL:
+        return 0  # nobody to tell: nothing is marked told, so the alerts go once the mailbox is set
+    sent = 0
+    due = RedemptionRequest.objects.filter(
+        status=RequestStatus.RECEIVED, sla_due_on__lt=on, sla_alert__isnull=True
+    ).select_related("voucher__offer__program", "voucher__customer", "partner")
+    calendars: dict[str, str] = {}
+    for request in due.order_by("sla_due_on", "id"):
+        program = request.voucher.offer.program
+        if program.code not in calendars:
+            calendars[program.code] = params_for(program_code=program.code, on=on)["business_day_calendar"]
+        if not dates.is_business_day(on, calendars[program.code]):
+            continue  # nobody reads the mailbox today: the alert waits for the first business day
+        try:
+            with transaction.atomic():
+                SlaAlert.objects.create(request=request, due_on=request.sla_due_on, sent_on=on)
+                _alert_overdue(request, on=on, calendar=calendars[program.code])
+        except IntegrityError:  # another run told the team first
+            continue
+        sent += 1
+    if sent:
+        outbox_deliver_on_commit()
+    return sent
+
+
+def _alert_overdue(request: RedemptionRequest, *, on: dt.date, calendar: str) -> None:
+    voucher = request.voucher
+    notice_queue(
+        kind=NoticeKind.REVIEW_OVERDUE,
+        to=[settings.OFFERDESK_REGISTRATIONS_EMAIL],
+        target=request,
+        context={
+            **voucher_context(voucher),
+            "partner_name": request.partner.name,
+            "request_kind": request.kind,
+            "submitted_on": request.submitted_on.isoformat(),
+            "due_on": request.sla_due_on.isoformat(),
+            "overdue_days": dates.business_days_between(request.sla_due_on, on, calendar),
+            "review_url": f"{settings.OFFERDESK_SITE_URL.rstrip('/')}/staff/reviews/{request.pk}/",
+        },
+    )
+    audit_record(
+        actor=None,
+        action="review.sla_alert",
+        target=request,
+        data={"due_on": request.sla_due_on, "sent_on": on, "to": settings.OFFERDESK_REGISTRATIONS_EMAIL},
+    )

@@ -123,5 +123,6 @@ class RedemptionFacts:
     users_deployed: int | None = None
     workload_users: dict[str, int] = field(default_factory=dict)
     verified_users: int | None = None
+    verified_workload_users: dict[str, int] = field(default_factory=dict)  # CSO: verified users per workload
     submitted_on: dt.date | None = None  # for approvals: when the request was submitted
     respond_by: dt.date | None = None  # CSO: the end of the referral's intent window

@@ -163,7 +163,8 @@ def deployment_submission_findings(f: RedemptionFacts) -> list[Finding]:
 
 
 def cso_approval_findings(f: RedemptionFacts) -> list[Finding]:
-    """CSO: approved by the expiry date (when the parameter says so), with enough verified users on a POE."""
+    """CSO: approved by the expiry date (when the parameter says so), with enough verified users on a POE, on
+    enough workloads when they were verified per workload."""
     findings: list[Finding] = []
     if f.params["cso.require_approval_by_expiry"]:
         findings.append(
@@ -175,6 +176,8 @@ def cso_approval_findings(f: RedemptionFacts) -> list[Finding]:
         )
     if f.kind == "POE" and f.verified_users is not None:
         findings.append(cso.usr_01(f.params, f.verified_users, what="verified"))
+    if f.kind == "POE" and f.verified_workload_users:  # CSO-PAY-03: WL-02 again, on the verified figures
+        findings.append(cso.wl_02(f.params, f.verified_workload_users, f.offer.workloads))
     return findings
 
 

@@ -216,6 +216,8 @@ def mailer_options(backend: str, *, use_tls: bool = False) -> dict[str, object]:
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": mailer_options(EMAIL_BACKEND_PATH)}}
 # The program operators' shared mailbox: declined referrals to re-map land here (AMB-14).
 OFFERDESK_OPERATIONS_EMAIL = os.environ.get("OFFERDESK_OPERATIONS_EMAIL", "")
+# The registrations team's (the reviewers') shared mailbox: the morning a review is overdue, it is told (ADR 26).
+OFFERDESK_REGISTRATIONS_EMAIL = os.environ.get("OFFERDESK_REGISTRATIONS_EMAIL", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OfferDesk <offerdesk@localhost>")
 
 # Delivery of the outbox (ADR 7): a failed attempt waits base × 2^(attempts-1) seconds, at most the cap; after

@@ -72,7 +72,7 @@ def test_a_second_run_on_the_same_day_does_nothing(cast: Cast, dep: Voucher) -> 
     # And run again the same day
     second = run("2024-04-05")
     # Then the second run finds nothing to do and changes nothing but its own bookkeeping
-    assert second == {"expired": 0, "referrals_lapsed": 0, "reminders": 0, "emails_sent": 0}
+    assert second == {"expired": 0, "referrals_lapsed": 0, "reminders": 0, "sla_alerts": 0, "emails_sent": 0}
     assert without_daily_runs(snapshot()) == without_daily_runs(after_first)
     assert AuditEvent.objects.count() == events
     assert len(mail.outbox) == sent

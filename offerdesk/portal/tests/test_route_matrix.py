@@ -13,9 +13,24 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import Cast
 
-from .matrix import PASSWORD, PERSONAS, Row, World, account, customer, finance, notices, partner, sales, staff
+from .matrix import (
+    PASSWORD,
+    PERSONAS,
+    Row,
+    World,
+    account,
+    audit,
+    catalogue,
+    customer,
+    finance,
+    notices,
+    partner,
+    review,
+    sales,
+    staff,
+)
 
-AREAS = (account, staff, partner, customer, notices, sales, finance)
+AREAS = (account, staff, partner, customer, notices, sales, review, audit, catalogue, finance)
 NOT_IN_THE_MATRIX = frozenset({"admin"})  # namespaces left out: Django's admin, staff only, tested in tests/
 
 

@@ -18,13 +18,13 @@ from django.views.decorators.http import require_http_methods
 from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.choices import Role
 from offerdesk.accounts.models import User
-from offerdesk.core.errors import InvalidInput, NotFound
+from offerdesk.core.errors import InvalidInput
 from offerdesk.payouts.selectors import payments_by_partner, voucher_overview_list
 from offerdesk.portal.errors import form_status, portal_view, refusals_on, render_form
 from offerdesk.portal.forms.partner import AnswerForm, DeclineReferralForm, StatusFilterForm
 from offerdesk.redemptions.choices import RequestStatus
 from offerdesk.redemptions.selectors import request_get_for
-from offerdesk.reviews.selectors import decision_get_for, decision_list, request_overview_list, voucher_history
+from offerdesk.reviews.selectors import decision_attachment, decision_list, request_overview_list, voucher_history
 from offerdesk.reviews.services import review_provide_info
 from offerdesk.vouchers.selectors import referral_awaiting_list, referral_get_for
 from offerdesk.vouchers.services import referral_accept, referral_decline
@@ -211,10 +211,5 @@ def payments(request: HttpRequest) -> HttpResponse:
 @partner_page("GET")
 def redemption_attachment(request: HttpRequest, pk: int, step: int) -> HttpResponse:
     """A file attached to an answer, as a download, for those who may see the review step."""
-    user = partner_user(request)
-    found = decision_get_for(user=user, key=step)
-    if found.request_id != pk or not found.attachment:
-        raise NotFound(f"no attachment on step {step}")
-    with found.attachment.open("rb") as handle:
-        data = handle.read()
-    return file_download(data, name=found.attachment_name, content_type="application/octet-stream")
+    name, data = decision_attachment(user=partner_user(request), request_key=pk, step_key=step)
+    return file_download(data, name=name, content_type="application/octet-stream")

@@ -280,7 +280,7 @@ def test_verified_seats_are_recorded_on_a_poe(cast: Cast, cso: Voucher) -> None:
     poe.refresh_from_db()
     assert poe.verified_users == 1100
     assert Decision.objects.get(request=poe).outcome == Outcome.SEATS_VERIFIED
-    assert audit_events("redemption.verify_seats", "done")[0].data == {"users": 1100}
+    assert audit_events("redemption.verify_seats", "done")[0].data == {"users": 1100, "workload_users": {}}
 
 
 @pytest.mark.parametrize("users", [-1, "11.5", "many", 11.5, True])
