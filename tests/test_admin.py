@@ -35,8 +35,22 @@ from offerdesk.jobs.models import DailyRun, ScheduledRun, WorkerBeat
 from offerdesk.jobs.services import daily_run, schedule_tick, worker_beat
 from offerdesk.notifications.models import Notice, OutboxMessage
 from offerdesk.partners.models import Partner
-from offerdesk.payouts.models import ExchangeRate, Payment, PaymentConversion
-from offerdesk.payouts.services import exchange_rate_set, payment_fix_local_amount
+from offerdesk.payouts.models import (
+    ExchangeRate,
+    Payment,
+    PaymentConversion,
+    PaymentReversal,
+    PaymentRun,
+    PaymentRunItem,
+    Statement,
+)
+from offerdesk.payouts.services import (
+    exchange_rate_set,
+    payment_reverse,
+    payment_run_create,
+    payment_run_item_mark_paid,
+    payment_run_mark_sent,
+)
 from offerdesk.redemptions.models import RedemptionRequest, Signature
 from offerdesk.redemptions.services import SignatureInput, redemption_submit, redemption_template_id
 from offerdesk.reviews.models import Decision
@@ -65,6 +79,10 @@ VIEW_ONLY: set[type[Model]] = {
     Decision,
     Payment,
     PaymentConversion,
+    PaymentRun,
+    PaymentRunItem,
+    PaymentReversal,
+    Statement,
     OutboxMessage,
     Notice,
 }
@@ -215,8 +233,11 @@ def everything(desk: Desk) -> Iterator[Desk]:
     sign_document(document, actor=desk.partner_user, party="partner", when="2023-11-01")
     with on("2023-11-03"):
         review_approve(actor=desk.cast.reviewer, request=request)
-    with on("2023-11-30"):
-        payment_fix_local_amount(actor=desk.cast.finance, payment=Payment.objects.get())
+    with on("2023-11-30"):  # a payment run fixes its local amount, is sent and paid; then part of it is reversed
+        run = payment_run_create(actor=desk.cast.finance, up_to=Payment.objects.get().payable_on)
+        payment_run_mark_sent(actor=desk.cast.finance, run=run)
+        payment_run_item_mark_paid(actor=desk.cast.finance, item=run.items.get())
+        payment_reverse(actor=desk.cast.finance, payment=Payment.objects.get(), amount="1.00", reason="overstated")
     with on("2024-03-06"):
         daily_run(on=dt.date(2024, 3, 6))
         schedule_tick()  # the schedule's slots for the day (its daily run finds the day done)

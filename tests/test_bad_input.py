@@ -41,7 +41,8 @@ from offerdesk.customers.services import customer_create
 from offerdesk.documents.models import Document
 from offerdesk.partners.models import Partner
 from offerdesk.partners.services import partner_create
-from offerdesk.payouts.models import Payment
+from offerdesk.payouts.models import Payment, PaymentRun, PaymentRunItem
+from offerdesk.payouts.services import payment_run_create, payment_run_item_mark_paid, payment_run_mark_sent
 from offerdesk.redemptions.models import RedemptionRequest
 from offerdesk.redemptions.services import SignatureInput
 from offerdesk.reviews.selectors import review_queue
@@ -216,6 +217,23 @@ def nothing(world: World) -> dict[str, Any]:
     return {}
 
 
+def payment_run(world: World, *, sent: bool = False) -> PaymentRun:
+    """The world's payment in a run (made inside the example's transaction, so gone after it)."""
+    with on(DAY):
+        run = payment_run_create(actor=world.cast.finance, up_to="2099-12-31")
+        if sent:
+            payment_run_mark_sent(actor=world.cast.finance, run=run)
+    return run
+
+
+def run_item(world: World, *, paid: bool = False) -> PaymentRunItem:
+    item = payment_run(world, sent=True).items.get()
+    if paid:
+        with on(DAY):
+            payment_run_item_mark_paid(actor=world.cast.finance, item=item)
+    return item
+
+
 TABLE: dict[str, Entry] = {
     "company_group_get_or_create": Entry(operator, nothing, {"name": raw("Fabrikam Group")}),
     "customer_create": Entry(
@@ -356,6 +374,16 @@ TABLE: dict[str, Entry] = {
         {"note": raw("see attached"), "attachment": raw(None, ("sites.pdf", b"%PDF-1.7\n"))},
     ),
     "payment_fix_local_amount": Entry(finance, lambda w: {"payment": Payment.objects.get(pk=w.payment)}, {}),
+    "payment_run_create": Entry(finance, nothing, {"up_to": raw("2099-12-31", dt.date(2099, 1, 1))}),
+    "payment_run_mark_sent": Entry(finance, lambda w: {"run": payment_run(w)}, {}),
+    "payment_run_export": Entry(finance, lambda w: {"run": payment_run(w)}, {"file_format": raw("csv", "xlsx")}),
+    "payment_run_item_mark_paid": Entry(finance, lambda w: {"item": run_item(w)}, {}),
+    "payment_run_item_mark_failed": Entry(finance, lambda w: {"item": run_item(w)}, {"reason": raw("IBAN refused")}),
+    "payment_reverse": Entry(
+        finance,
+        lambda w: {"payment": run_item(w, paid=True).payment},
+        {"amount": raw("1.00", Decimal("2.50")), "reason": raw("overstated")},
+    ),
     "exchange_rate_set": Entry(
         operator,
         nothing,
@@ -434,7 +462,7 @@ def test_the_table_covers_every_audited_service_and_every_argument() -> None:
     for name, entry in TABLE.items():
         parameters = set(inspect.signature(SERVICES[name]).parameters) - {"actor"}
         objects = {"customer", "group", "company_group", "offer", "partner", "fpm", "referral", "voucher", "request"}
-        objects |= {"payment", "document"}
+        objects |= {"payment", "document", "run", "item"}
         assert parameters - objects == set(entry.raw), name
 
 

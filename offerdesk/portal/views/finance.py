@@ -216,6 +216,8 @@ def _run_page(
     )
     for item in items:
         item.reversed_usd = reversed_.get(item.payment_id)  # type: ignore[attr-defined]
+        # 83.4 or 100, never 83.400000 nor 1E+2
+        item.rate_text = format(item.rate.normalize(), "f")  # type: ignore[attr-defined]
     context = {
         "run": run,
         "items": items,
