@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, models, transaction
 
+from offerdesk.accounts.access import AUDIT_ROLES, access_require_role
 from offerdesk.core import dates
 from offerdesk.core.errors import DomainError, PermissionDenied
 
@@ -199,3 +200,16 @@ def _describe(error: Exception, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         "outcome": "error",
         "data": {"error": type(error).__name__, "message": _text_of(error), "input": _inputs(kwargs)},
     }
+
+
+@transaction.atomic
+def audit_trail_exported(*, actor: User, filters: Mapping[str, Any], events: int, source: str = "portal") -> AuditEvent:
+    """Record that someone took a copy of the trail (as `export-audit` does): the filters they asked for and
+    how many events the file holds. Only those who read the whole trail export it."""
+    access_require_role(actor, AUDIT_ROLES, action="export the audit trail")
+    return audit_record(
+        actor=actor,
+        action="audit.export",
+        data={"filters": {k: v for k, v in filters.items() if v}, "format": "csv", "events": events},
+        source=source,
+    )

@@ -110,22 +110,21 @@ def coerce_value(spec: ParameterSpec, raw: Any) -> Any:
         _within_bounds(spec, value)
     except (ValueError, TypeError, InvalidOperation, InvalidInput) as exc:
         reason = exc.message if isinstance(exc, InvalidInput) else str(exc)
-        raise InvalidInput(
-            f"parameter {spec.key} ({spec.type}) cannot take {parsing.shown(raw)}: {reason}", rules=(parsing.RULE,)
-        ) from exc
+        raise refused(f"parameter {spec.key} ({spec.type}) cannot take {parsing.shown(raw)}: {reason}") from exc
     if spec.ascending and isinstance(value, list) and any(a >= b for a, b in pairwise(value)):
-        raise InvalidInput(
-            f"parameter {spec.key} lists its values in ascending order, not {parsing.shown(raw)}",
-            rules=(parsing.RULE,),
-        )
+        raise refused(f"parameter {spec.key} lists its values in ascending order, not {parsing.shown(raw)}")
     if spec.choices is not None:
         values = value if isinstance(value, list) else [value]
         bad = [v for v in values if v not in spec.choices]
         if bad:
-            raise InvalidInput(
-                f"parameter {spec.key} takes one of {spec.choices}, not {bad[0]!r}", rules=(parsing.RULE,)
-            )
+            raise refused(f"parameter {spec.key} takes one of {spec.choices}, not {bad[0]!r}")
     return value
+
+
+def refused(message: str) -> InvalidInput:
+    """A parameter value refused (OD-IN-01), the rule ID at the end of its message as the parsing layer writes it."""
+    cited = f"({parsing.RULE})"
+    return InvalidInput(message if message.endswith(cited) else f"{message} {cited}", rules=(parsing.RULE,))
 
 
 def relation_problems(specs: Iterable[ParameterSpec], values: Mapping[str, Any]) -> list[str]:

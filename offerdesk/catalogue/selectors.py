@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
+
+from offerdesk.core.errors import NotFound
 
 from .loader import LoadedProgram, get_catalogue
 from .models import Offer, ParameterOverride
 from .params import Params, coerce_value
-from .schema import DocumentTemplate
+from .schema import DocumentTemplate, ParameterSpec
 from .schema import Offer as OfferSpec
 
 
@@ -47,6 +49,35 @@ def params_for(*, program_code: str, on: dt.date) -> Params:
     for override in overrides:
         values[override.key] = coerce_value(program.parameter(override.key), override.value)
     return Params(program_code, values)
+
+
+def program_get(*, code: str) -> LoadedProgram:
+    """A program of the catalogue by its code (not found otherwise)."""
+    program = get_catalogue().programs.get(code)
+    if program is None:
+        raise NotFound(f"no program {code!r} in the catalogue")
+    return program
+
+
+def parameter_spec_get(*, program_code: str, key: str) -> tuple[LoadedProgram, ParameterSpec]:
+    """A program and one of its parameters, by the parameter's key or an alias (not found otherwise)."""
+    program = program_get(code=program_code)
+    try:
+        return program, program.parameter(key)
+    except KeyError:
+        raise NotFound(f"program {program_code} has no parameter {key!r}") from None
+
+
+def parameter_history(*, program_code: str, key: str) -> QuerySet[ParameterOverride]:
+    """Every override ever entered of a parameter that applies to the program (its own, or one for every
+    program), newest first, each with who entered it and its withdrawal, if any (a withdrawal is not listed on
+    its own: it is its override's `withdrawal`)."""
+    return (
+        ParameterOverride.objects.filter(key=key, withdraws__isnull=True)
+        .filter(Q(program__isnull=True) | Q(program__code=program_code))
+        .select_related("program", "created_by", "withdrawal", "withdrawal__created_by")
+        .order_by("-created_at", "-id")
+    )
 
 
 def catalogue_workloads() -> frozenset[str]:

@@ -17,7 +17,7 @@ from offerdesk.core.errors import InvalidInput, NotFound
 from .loader import LoadedProgram, get_catalogue
 from .lock_objects import overrides_in_force_locked
 from .models import Offer, ParameterOverride, Program
-from .params import coerce_value, relation_problems
+from .params import coerce_value, refused, relation_problems
 from .selectors import params_for
 
 
@@ -66,7 +66,7 @@ def _check_relations(key: str, programs: list[LoadedProgram], since: dt.date | N
         for day in sorted({first, *(d for d in later if d is not None)}):
             problems = relation_problems(program.file.parameters, params_for(program_code=program.code, on=day))
             if problems:
-                raise InvalidInput(f"{program.code} on {day}: " + "; ".join(problems), rules=(parsing.RULE,))
+                raise refused(f"{program.code} on {day}: " + "; ".join(problems))
 
 
 @audited_refusals("parameter.set")

@@ -43,6 +43,11 @@ CUSTOMER = (
 )
 STAFF = (
     NavEntry("Staff home", "portal:staff-home"),
+    NavEntry("Customers", "portal:staff-customers"),  # views.sales.READERS: every staff role, an FPM its part
+    NavEntry("Nominations", "portal:staff-nominations"),
+    NavEntry("Vouchers", "portal:staff-vouchers"),
+    NavEntry("Partners", "portal:staff-partners"),
+    NavEntry("Catalogue", "portal:staff-catalogue"),  # views.catalogue.READERS: every staff role (FPMs have FPM)
     # views.review.DESK_ROLES: reviewers work the queue, operators and auditors read it.
     NavEntry("Review queue", "portal:review-queue", roles=frozenset({Role.REVIEWER, Role.OPERATOR, Role.AUDITOR})),
     NavEntry(
@@ -50,6 +55,16 @@ STAFF = (
         "portal:staff-verify",
         roles=frozenset({Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR}),  # views.staff.VERIFY_ROLES
     ),
+    NavEntry("Audit trail", "portal:staff-audit", roles=frozenset({Role.OPERATOR, Role.AUDITOR})),  # AUDIT_ROLES
+)
+# An FPM reads its partners' part of the back office and, read-only, their portal (views.partner.PARTNER_AREA_ROLES).
+FPM = (
+    NavEntry("Staff home", "portal:staff-home"),
+    NavEntry("Customers", "portal:staff-customers"),
+    NavEntry("Vouchers", "portal:staff-vouchers"),
+    NavEntry("Partners", "portal:staff-partners"),
+    NavEntry("Partners' redemptions", "portal:partner-redemptions"),
+    NavEntry("Partners' payments", "portal:partner-payments"),
 )
 EVERYONE = (NavEntry("Notices", "portal:notices", count=unread_notices),)
 
@@ -67,6 +82,8 @@ def _entries_for(user: Any) -> tuple[NavEntry, ...]:
         return PARTNER
     if user.role == Role.CUSTOMER:
         return CUSTOMER
+    if user.role == Role.FPM:
+        return FPM
     return STAFF
 
 

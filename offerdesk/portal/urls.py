@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from .routes import account, customer, documents, notices, partner, review, staff
+from .routes import account, audit, catalogue, customer, documents, notices, partner, review, sales, staff
 from .views import home
 
 app_name = "portal"
@@ -12,6 +12,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("account/", include(account.urlpatterns)),
     path("staff/reviews/", include(review.urlpatterns)),  # the review desk
     path("staff/", include(staff.urlpatterns)),
+    path("staff/", include(sales.urlpatterns)),
+    path("staff/audit/", include(audit.urlpatterns)),
+    path("staff/catalogue/", include(catalogue.urlpatterns)),
     path("partner/", include(partner.urlpatterns)),
     path("customer/", include(customer.urlpatterns)),
     path("documents/", include(documents.urlpatterns)),  # a document's PDF, for the partner and the customer

@@ -13,9 +13,23 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import Cast
 
-from .matrix import PASSWORD, PERSONAS, Row, World, account, customer, notices, partner, review, staff
+from .matrix import (
+    PASSWORD,
+    PERSONAS,
+    Row,
+    World,
+    account,
+    audit,
+    catalogue,
+    customer,
+    notices,
+    partner,
+    review,
+    sales,
+    staff,
+)
 
-AREAS = (account, staff, partner, customer, notices, review)
+AREAS = (account, staff, partner, customer, notices, sales, review, audit, catalogue)
 NOT_IN_THE_MATRIX = frozenset({"admin"})  # namespaces left out: Django's admin, staff only, tested in tests/
 
 
