@@ -363,11 +363,19 @@ TABLE: dict[str, Entry] = {
         },
     ),
     "review_approve": Entry(reviewer, lambda w: {"request": w.request("sow")}, {"reason": raw("", "fine")}),
-    "review_reject": Entry(reviewer, lambda w: {"request": w.request("sow")}, {"reason": raw("unsigned")}),
+    "review_reject": Entry(
+        reviewer,
+        lambda w: {"request": w.request("sow")},
+        {"reason": raw("unsigned"), "reason_code": raw("", "figures", "other")},
+    ),
     "review_request_info": Entry(
         reviewer, lambda w: {"request": w.request("sow")}, {"question": raw("which workloads?")}
     ),
-    "review_verify_seats": Entry(reviewer, lambda w: {"request": w.request("poe")}, {"users": raw(600, "550")}),
+    "review_verify_seats": Entry(
+        reviewer,
+        lambda w: {"request": w.request("poe")},
+        {"users": raw(600, "550"), "workload_users": raw(None, {}, {"Exchange Online": "550", "Teams": 500})},
+    ),
     "review_provide_info": Entry(
         pat,
         lambda w: {"request": w.request("sow")},
