@@ -44,6 +44,7 @@ class OwedLine:
     rate: Decimal | None
     local_amount: Decimal | None
     local_status: LocalStatus
+    paid: bool = False  # its payment-run item is marked paid (ADR 24); a fixed amount alone is not a payment
 
 
 def exchange_rate_entry_on(*, currency: str, on: dt.date) -> ExchangeRate | None:
@@ -83,12 +84,14 @@ def _line(payment: Payment, rates: list[ExchangeRate]) -> OwedLine:
         rate=rate,
         local_amount=local,
         local_status=status,
+        paid=bool(getattr(payment, "is_paid", False)),
     )
 
 
 def _owed_lines(payments: QuerySet[Payment]) -> list[OwedLine]:
     """Each payment with its local amount, in two queries at most (the payments, then their currencies' rates)."""
-    rows = list(payments.select_related("conversion").order_by("payable_on", "id"))
+    paid = PaymentRunItem.objects.filter(payment=OuterRef("pk"), status=ItemStatus.PAID)
+    rows = list(payments.select_related("conversion").annotate(is_paid=Exists(paid)).order_by("payable_on", "id"))
     currencies = {p.currency for p in rows} - {USD}
     rates = list(ExchangeRate.objects.filter(currency__in=currencies).order_by(*RATE_ORDER)) if currencies else []
     return [_line(payment, rates) for payment in rows]
@@ -121,19 +124,19 @@ class Amounts:
 
 @dataclass(frozen=True)
 class PaymentGroup:
-    """What one partner is owed and was paid: each line, and the sums. A line is paid once a payment run
-    fixed its local amount (I-15, ADR 19); until then it is owed, its local amount an estimate."""
+    """What one partner is owed and was paid: each line, and the sums. A line is paid once finance marked its
+    payment-run item paid (ADR 24); until then it is owed, its local amount an estimate until a run fixes it (I-15)."""
 
     lines: list[OwedLine]
     currency: str
 
     @property
     def owed(self) -> Amounts:
-        return Amounts.of([line for line in self.lines if line.local_status != LocalStatus.FIXED], self.currency)
+        return Amounts.of([line for line in self.lines if not line.paid], self.currency)
 
     @property
     def paid(self) -> Amounts:
-        return Amounts.of([line for line in self.lines if line.local_status == LocalStatus.FIXED], self.currency)
+        return Amounts.of([line for line in self.lines if line.paid], self.currency)
 
     @property
     def total(self) -> Amounts:

@@ -8,9 +8,13 @@ from typing import Any
 
 import pytest
 
-from offerdesk.payouts.models import Payment
 from offerdesk.payouts.selectors import payments_by_partner, voucher_overview_list
-from offerdesk.payouts.services import exchange_rate_set, payment_fix_local_amount
+from offerdesk.payouts.services import (
+    exchange_rate_set,
+    payment_run_create,
+    payment_run_item_mark_paid,
+    payment_run_mark_sent,
+)
 from offerdesk.vouchers.models import Voucher
 from tests.factories import (
     Cast,
@@ -42,10 +46,12 @@ def test_owed_and_paid_per_voucher_and_in_total_in_usd_and_the_payout_currency(c
         vouchers.append(voucher)
     with on("2024-02-01"):
         exchange_rate_set(actor=cast.finance, currency="INR", rate="83.4", effective_from=dt.date(2024, 3, 1))
-        # When a payment run takes the first voucher's payment
-        payment_fix_local_amount(actor=cast.finance, payment=Payment.objects.get(voucher=vouchers[0]))
+        # When a payment run takes both payments and the payment system pays the first voucher's
+        run = payment_run_create(actor=cast.finance, up_to="2024-12-31")
+        payment_run_mark_sent(actor=cast.finance, run=run)
+        payment_run_item_mark_paid(actor=cast.finance, item=run.items.get(payment__voucher=vouchers[0]))
     [statement] = payments_by_partner(user=ira)
-    # Then the first is paid, the second owed, each in USD and INR, and the totals add up
+    # Then the first is paid, the second owed (its amount fixed by the run), each in USD and INR, and the totals
     assert statement.partner == indian
     assert [(v.voucher, v.paid.usd, v.owed.usd) for v in statement.vouchers] == [
         (vouchers[0], Decimal("14250.00"), Decimal("0")),

@@ -11,8 +11,12 @@ from django.test import Client
 from django.urls import reverse
 
 from offerdesk.accounts.models import User
-from offerdesk.payouts.models import Payment
-from offerdesk.payouts.services import exchange_rate_set, payment_fix_local_amount
+from offerdesk.payouts.services import (
+    exchange_rate_set,
+    payment_run_create,
+    payment_run_item_mark_paid,
+    payment_run_mark_sent,
+)
 from offerdesk.redemptions.models import RedemptionRequest
 from offerdesk.reviews.models import Decision
 from offerdesk.reviews.services import review_request_info
@@ -269,10 +273,14 @@ def test_the_payments_page_shows_owed_and_paid_in_usd_and_the_payout_currency(ca
     with on("2024-02-01"):
         exchange_rate_set(actor=cast.finance, currency="EUR", rate="0.9", effective_from=dt.date(2024, 1, 1))
         owed = client_for(eva).get(reverse("portal:partner-payments")).content.decode()
-        payment_fix_local_amount(actor=cast.finance, payment=Payment.objects.get())
+        run = payment_run_create(actor=cast.finance, up_to="2024-12-31")
+        in_run = client_for(eva).get(reverse("portal:partner-payments")).content.decode()
+        payment_run_mark_sent(actor=cast.finance, run=run)
+        payment_run_item_mark_paid(actor=cast.finance, item=run.items.get())
         paid = client_for(eva).get(reverse("portal:partner-payments")).content.decode()
     assert "$9,000.00" in owed and "€8,100.00 (estimate)" in owed and "Mar 16, 2024" in owed
     assert ">Owed</span>" in owed and ">Paid</span>" not in owed
+    assert ">Owed</span> (in a payment run)" in in_run and ">Paid</span>" not in in_run
     assert ">Paid</span>" in paid and "€8,100.00" in paid
     assert "Nothing yet" in client_for(cast.pat).get(reverse("portal:partner-payments")).content.decode()
 
