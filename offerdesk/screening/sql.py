@@ -65,6 +65,7 @@ class Query:
         self.param_names: dict[tuple[str, Any], str] = {}
         self.ctes: dict[str, Callable[[], str]] = {}
         self.deal_tests: dict[tuple[str, tuple[str, ...]], str] = {}
+        self.nomination_offers: dict[int, None] = {}  # the FY24 offers whose newest nomination is read
         self.joins: dict[Any, tuple[str, str]] = {}  # key -> (alias, LEFT JOIN …)
         self.facts: dict[str, str] = {}  # column -> SQL, in the facts level
         self.fact_names: dict[str, str] = {}  # SQL -> column
@@ -366,22 +367,21 @@ def deal_join(q: Query) -> None:
 
 
 def nomination_join(q: Query, offer: OfferInput) -> str:
-    """The customer's newest nomination for the offer, whatever its status (nomination_latest_for_rules)."""
+    """When the customer's newest nomination for the offer was made, whatever its status
+    (nomination_latest_for_rules; the rules read only its moment): NULL when there is none. One row per customer
+    for every FY24 offer — the newest moment is the highest — instead of one newest row per customer and offer."""
+    offer_id = int(offer.offer_id)
+    q.nomination_offers.setdefault(offer_id, None)
     q.cte(
-        "latest_nomination",
-        lambda: q.newest(
-            columns="customer_id, offer_id, nominated_at",
-            table="vouchers_nomination",
-            where="TRUE",
-            per="customer_id, offer_id",
-            order="nominated_at DESC, id DESC",
+        "nominated",
+        lambda: (
+            "SELECT customer_id, "
+            + ", ".join(f"MAX(CASE WHEN offer_id = {o} THEN nominated_at END) AS at_{o}" for o in q.nomination_offers)
+            + f" FROM vouchers_nomination WHERE {q.in_('offer_id', list(q.nomination_offers))} GROUP BY customer_id"
         ),
     )
-    offer_id = int(offer.offer_id)
-    return q.join(
-        ("latest_nomination", offer_id),
-        lambda a: f"LEFT JOIN latest_nomination {a} ON {a}.customer_id = c.id AND {a}.offer_id = {offer_id}",
-    )
+    n = q.join("nominated", lambda a: f"LEFT JOIN nominated {a} ON {a}.customer_id = c.id")
+    return f"{n}.at_{offer_id}"
 
 
 def e3_join(q: Query, baseline: dt.date) -> str:
@@ -489,7 +489,7 @@ def deployment_select(q: Query, offer: OfferInput, on: dt.date, prefix: str) -> 
     s = Select(q, prefix)
     spec, params, program = offer.spec, offer.params, offer.program
     deal_join(q)
-    n = nomination_join(q, offer)
+    nominated_at = nomination_join(q, offer)
     e3 = e3_join(q, params["mws.e3_baseline_date"])
     # nomination_findings
     common_rules(s, offer, allowed_rule="MWS-ELIG-01", excluded_rule="MWS-ELIG-02", ecif_rule="MWS-ELIG-06")
@@ -514,8 +514,8 @@ def deployment_select(q: Query, offer: OfferInput, on: dt.date, prefix: str) -> 
     deal_fail("MWS-ELIG-03", "d.has_questions")  # no operator's decision in a screening
     deal_fail(
         "MWS-NOM-02",
-        f"{n}.customer_id IS NULL OR (d.closed_at IS NOT NULL AND {n}.nominated_at >= d.closed_at) "
-        f"OR (d.closed_at IS NULL AND {q.local_date(f'{n}.nominated_at')} >= d.close_date)",
+        f"{nominated_at} IS NULL OR (d.closed_at IS NOT NULL AND {nominated_at} >= d.closed_at) "
+        f"OR (d.closed_at IS NULL AND {q.local_date(nominated_at)} >= d.close_date)",
     )
     if spec.requires_migration:
         assert spec.migration_rule is not None
