@@ -1,6 +1,8 @@
-"""Screening a customer base of n customers against every offer: `screening_run` (one INSERT … SELECT of n × 4
-lines with their rule IDs) against one hand-written SQL query that does the same filtering — the candidates of
-each offer and their caps, under the default parameters, counted — run in the same process on the same data.
+"""Screening a customer base of n customers against every offer: `screening_run` (one INSERT … SELECT of n lines,
+one per customer with the four offers' rule masks, caps and variants side by side, then the candidates counted)
+against one hand-written SQL query that does the same filtering — the candidates of each offer and their caps,
+under the default parameters, counted — run in the same process on the same data. BENCH_REUSE=1 screens the
+customers a previous run built instead of building them again.
 
     python -m benchmarks screening          # through the harness (BENCH_N, DATABASE_URL)
     nice -n 10 python -m benchmarks.screening 1000000

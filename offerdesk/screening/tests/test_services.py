@@ -148,6 +148,13 @@ def test_the_command_prints_a_summary_lines_and_refusals(cast: Cast) -> None:
     ]
     out = io.StringIO()
     with on("2023-09-05"):
+        call_command("screen", "--format", "csv", stdout=out, stderr=io.StringIO())
+    records = [line.split(",") for line in out.getvalue().splitlines()[1:]]
+    assert [(r[0], r[2], r[3]) for r in records] == [  # one record per customer and offer, from one line
+        ("T-100", "CSO", "True"), ("T-100", "COP", "False"), ("T-100", "DEP", "False"), ("T-100", "MD", "False")
+    ]  # fmt: skip
+    out = io.StringIO()
+    with on("2023-09-05"):
         call_command("screen", "--offer", "DEP", "--format", "json", stdout=out, stderr=io.StringIO())
     assert json.loads(out.getvalue()) == [
         {"tpid": "T-100", "customer": "Contoso", "offer": "DEP", "eligible": False, "cap": "", "variant": "",
@@ -161,7 +168,7 @@ def test_the_command_prints_a_summary_lines_and_refusals(cast: Cast) -> None:
     with pytest.raises(CommandError, match=r"on: no such date") as refused:
         call_command("screen", "--on", "2023-02-29", stdout=io.StringIO(), stderr=io.StringIO())
     assert refused.value.returncode == 1
-    assert Screening.objects.count() == 4
+    assert Screening.objects.count() == 5
 
 
 PRUNE_QUERIES = 5  # the old screenings' keys, the screenings, DELETE their nominations, the lines, the screenings
