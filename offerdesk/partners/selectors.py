@@ -44,3 +44,14 @@ def partner_directory_get_for(*, user: User, key: int | str) -> Partner:
 def partner_directory_countries(*, user: User) -> list[str]:
     """The countries of the approved FRP list, for the search form's choices."""
     return sorted(set(partner_directory_list(user=user).exclude(country="").values_list("country", flat=True)))
+
+
+def partner_search(*, user: User, text: str = "", frp_status: str = "") -> QuerySet[Partner]:
+    """The partners the user may see whose name holds `text`, of an FRP status (each optional; OD-IN-01)."""
+    qs = partner_list(user=user)
+    text = parsing.parse_name(text, field="search", max_length=200, required=False)
+    if text:
+        qs = qs.filter(name__icontains=text)
+    if frp_status:
+        qs = qs.filter(frp_status=parsing.parse_choice(frp_status, field="FRP status", choices=FrpStatus.values))
+    return qs

@@ -43,11 +43,24 @@ CUSTOMER = (
 )
 STAFF = (
     NavEntry("Staff home", "portal:staff-home"),
+    NavEntry("Customers", "portal:staff-customers"),  # views.sales.READERS: every staff role, an FPM its part
+    NavEntry("Nominations", "portal:staff-nominations"),
+    NavEntry("Vouchers", "portal:staff-vouchers"),
+    NavEntry("Partners", "portal:staff-partners"),
     NavEntry(
         "Verify a document",
         "portal:staff-verify",
         roles=frozenset({Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR}),  # views.staff.VERIFY_ROLES
     ),
+)
+# An FPM reads its partners' part of the back office and, read-only, their portal (views.partner.PARTNER_AREA_ROLES).
+FPM = (
+    NavEntry("Staff home", "portal:staff-home"),
+    NavEntry("Customers", "portal:staff-customers"),
+    NavEntry("Vouchers", "portal:staff-vouchers"),
+    NavEntry("Partners", "portal:staff-partners"),
+    NavEntry("Partners' redemptions", "portal:partner-redemptions"),
+    NavEntry("Partners' payments", "portal:partner-payments"),
 )
 EVERYONE = (NavEntry("Notices", "portal:notices", count=unread_notices),)
 
@@ -65,6 +78,8 @@ def _entries_for(user: Any) -> tuple[NavEntry, ...]:
         return PARTNER
     if user.role == Role.CUSTOMER:
         return CUSTOMER
+    if user.role == Role.FPM:
+        return FPM
     return STAFF
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from .routes import account, customer, documents, notices, partner, staff
+from .routes import account, customer, documents, notices, partner, sales, staff
 from .views import home
 
 app_name = "portal"
@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", home.home, name="home"),
     path("account/", include(account.urlpatterns)),
     path("staff/", include(staff.urlpatterns)),
+    path("staff/", include(sales.urlpatterns)),
     path("partner/", include(partner.urlpatterns)),
     path("customer/", include(customer.urlpatterns)),
     path("documents/", include(documents.urlpatterns)),  # a document's PDF, for the partner and the customer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from offerdesk.accounts.access import (
     access_deal_scope,
@@ -209,6 +209,34 @@ def nomination_list(*, user: User) -> QuerySet[Nomination]:
 def nomination_get_for(*, user: User, key: int) -> Nomination:
     """One nomination, if the user may see it."""
     return access_get(nomination_list(user=user), what="nomination", pk=key)
+
+
+def nomination_search(*, user: User, status: str = "", offer: str = "") -> QuerySet[Nomination]:
+    """The nominations the user may see, of a status and an offer code (each optional; OD-IN-01)."""
+    qs = nomination_list(user=user)
+    if status:
+        qs = qs.filter(status=parsing.parse_choice(status, field="status", choices=NominationStatus.values))
+    if offer:
+        qs = qs.filter(offer__code=parsing.parse_choice(offer, field="offer", choices=_offer_codes()))
+    return qs
+
+
+def voucher_search(*, user: User, text: str = "", status: str = "", offer: str = "") -> QuerySet[Voucher]:
+    """The vouchers the user may see whose ID, TPID or customer name holds `text`, of a status and an offer code
+    (each optional; OD-IN-01)."""
+    qs = voucher_list(user=user)
+    text = parsing.parse_name(text, field="search", max_length=200, required=False)
+    if text:
+        qs = qs.filter(Q(code__icontains=text) | Q(customer__tpid__icontains=text) | Q(customer__name__icontains=text))
+    if status:
+        qs = qs.filter(status=parsing.parse_choice(status, field="status", choices=VoucherStatus.values))
+    if offer:
+        qs = qs.filter(offer__code=parsing.parse_choice(offer, field="offer", choices=_offer_codes()))
+    return qs
+
+
+def _offer_codes() -> list[str]:
+    return list(Offer.objects.values_list("code", flat=True))
 
 
 def referral_list(*, user: User) -> QuerySet[Referral]:

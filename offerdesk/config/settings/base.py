@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "offerdesk.jobs",
     "offerdesk.imports",
     "offerdesk.demo",
+    "offerdesk.reports",
 ]
 
 MIDDLEWARE = [

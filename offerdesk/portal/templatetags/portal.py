@@ -5,12 +5,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_percent
 from django import template
 from django.utils import timezone, translation
 
@@ -29,13 +30,18 @@ def user_locale() -> Locale:
 @register.filter
 def money(amount: Any, currency: str = "USD") -> str:
     """`75000` with "USD" → `$75,000.00`; with "INR" → `₹75,000.00`: always the currency, never a bare number."""
-    if amount is None or amount == "":
+    return _number(amount, lambda value: format_currency(value, str(currency or "USD").upper(), locale=user_locale()))
+
+
+def _number(raw: Any, write: Callable[[Decimal], str]) -> str:
+    """A number written by `write`; nothing for nothing, and text that is no number as it is."""
+    if raw is None or raw == "":
         return ""
     try:
-        value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
+        value = raw if isinstance(raw, Decimal) else Decimal(str(raw))
     except InvalidOperation:
-        return str(amount)
-    return format_currency(value, str(currency or "USD").upper(), locale=user_locale())
+        return str(raw)
+    return write(value)
 
 
 @register.filter
@@ -69,3 +75,9 @@ def days_left(value: int | None) -> str:
     if n < 0:
         return f"{-n} day{'s' if n != -1 else ''} overdue"
     return f"{n} day{'s' if n != 1 else ''} left"
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A share as the user's locale writes a percentage: `0.595` → `59.5%` (to four decimals: 59.9995% is not 60%)."""
+    return _number(value, lambda share: format_percent(share, format="#,##0.####%", locale=user_locale()))

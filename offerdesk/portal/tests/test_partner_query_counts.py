@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from offerdesk.accounts.models import User
 from offerdesk.documents.services import document_prepare
 from offerdesk.redemptions.models import RedemptionRequest
 from offerdesk.reviews.services import review_provide_info, review_request_info
@@ -81,10 +82,14 @@ PAGES: dict[str, Callable[[Cast, int], str]] = {
 def test_a_page_costs_the_same_queries_with_1_or_50_rows(
     cast: Cast, page: str, rows: int, django_assert_num_queries: Any
 ) -> None:
-    url = PAGES[page](cast, rows)
+    assert_page_costs(PAGES[page](cast, rows), user=cast.pat, queries=PINNED[page], check=django_assert_num_queries)
+
+
+def assert_page_costs(url: str, *, user: User, queries: int, check: Any, day: str = "2023-10-12") -> None:
+    """The page answers the signed-in user with 200 in exactly `queries` queries."""
     client = Client()
-    client.force_login(cast.pat)
-    with on("2023-10-12"), django_assert_num_queries(PINNED[page]):
+    client.force_login(user)
+    with on(day), check(queries):
         answer = client.get(url)
     assert answer.status_code == 200
 

@@ -13,9 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import Cast
 
-from .matrix import PASSWORD, PERSONAS, Row, World, account, customer, notices, partner, staff
+from .matrix import PASSWORD, PERSONAS, Row, World, account, customer, notices, partner, sales, staff
 
-AREAS = (account, staff, partner, customer, notices)
+AREAS = (account, staff, partner, customer, notices, sales)
 NOT_IN_THE_MATRIX = frozenset({"admin"})  # namespaces left out: Django's admin, staff only, tested in tests/
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.models import Role
 from offerdesk.documents.services import document_verify
+from offerdesk.portal.dashboards import dashboards_for
 from offerdesk.portal.errors import portal_view, render_form, signed_in_user
 from offerdesk.portal.forms.staff import VerifyForm
 
@@ -22,9 +25,12 @@ VERIFY_ROLES = frozenset({Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDIT
 @login_required
 @portal_view
 def home(request: HttpRequest) -> HttpResponse:
-    """The staff home: the user's role and the back-office pages it may open."""
-    access_require_role(signed_in_user(request), STAFF_HOME_ROLES, action="open the staff home")
-    return TemplateResponse(request, "portal/staff/home.html", {"verify_roles": VERIFY_ROLES})
+    """The staff home: the dashboards of what the user may see (charts drawn here as SVG, each with its
+    figures in a table), and the back-office pages it may open."""
+    user = signed_in_user(request)
+    access_require_role(user, STAFF_HOME_ROLES, action="open the staff home")
+    context: dict[str, Any] = {"verify_roles": VERIFY_ROLES, "dashboards": dashboards_for(user)}
+    return TemplateResponse(request, "portal/staff/home.html", context)
 
 
 @require_http_methods(["GET", "POST"])
