@@ -383,7 +383,7 @@ TABLE: dict[str, Entry] = {
         {"on": raw(None, "2023-10-31", dt.date(2023, 11, 1)), "offers": raw(None, ["DEP"], ("CSO", "MD"), [])},
     ),
     "screening_line_nominate": Entry(
-        seller, lambda w: {"partner": None}, {"line_id": raw(1, "1"), "offer": raw("DEP", "CSO", " MD ")}
+        seller, lambda w: {"partner": None}, {"line_id": raw(1, "1"), "offer_code": raw("DEP", "CSO", " MD ")}
     ),
     "parameter_set": Entry(
         operator,

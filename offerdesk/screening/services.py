@@ -91,14 +91,14 @@ def screening_run(*, actor: User | None, on: dt.date | str | None = None, offers
 @audited_refusals("screening.nominate")
 @transaction.atomic
 def screening_line_nominate(
-    *, actor: User | None, line_id: int, offer: str, partner: Partner | None = None
+    *, actor: User | None, line_id: int, offer_code: str, partner: Partner | None = None
 ) -> Nomination:
     """Nominate the line's customer for one of its screening's offers (by code) through the nomination service
     (which checks the rules again on today's facts); the screening remembers the nomination, and a line is
     nominated from only once per offer."""
     access_require_role(actor, MICROSOFT_ROLES, action="nominate customers")
     line = screening_line_lock(line_id=parsing.parse_whole(line_id, field="line"))
-    code = parsing.parse_choice(offer, field="offer", choices=line.screening.offers)
+    code = parsing.parse_choice(offer_code, field="offer_code", choices=line.screening.offers)
     made = ScreeningNomination.objects.filter(line=line, offer__code=code).first()
     if made is not None:
         raise InvalidInput(f"line: a nomination was already made from this line for {code} (#{made.nomination_id})")

@@ -75,16 +75,16 @@ def test_a_line_is_nominated_from_once_through_the_nomination_service(cast: Cast
 
     with on("2023-09-02"):
         with pytest.raises(PermissionDenied):
-            screening_line_nominate(actor=cast.pat, line_id=line.pk, offer="DEP")
-        with pytest.raises(InvalidInput, match="offer: must be one of"):
-            screening_line_nominate(actor=cast.seller, line_id=line.pk, offer="GOLD")
-        nomination = screening_line_nominate(actor=cast.seller, line_id=line.pk, offer="DEP")
+            screening_line_nominate(actor=cast.pat, line_id=line.pk, offer_code="DEP")
+        with pytest.raises(InvalidInput, match="offer_code: must be one of"):
+            screening_line_nominate(actor=cast.seller, line_id=line.pk, offer_code="GOLD")
+        nomination = screening_line_nominate(actor=cast.seller, line_id=line.pk, offer_code="DEP")
         assert (nomination.customer.tpid, nomination.offer.code) == ("T-300", "DEP")
         with pytest.raises(InvalidInput, match="already"):
-            screening_line_nominate(actor=cast.seller, line_id=line.pk, offer="DEP")
+            screening_line_nominate(actor=cast.seller, line_id=line.pk, offer_code="DEP")
         with pytest.raises(NotFound):
-            screening_line_nominate(actor=cast.seller, line_id=line.pk + 10_000, offer="DEP")
-        md = screening_line_nominate(actor=cast.seller, line_id=line.pk, offer="MD")  # the line's other offer
+            screening_line_nominate(actor=cast.seller, line_id=line.pk + 10_000, offer_code="DEP")
+        md = screening_line_nominate(actor=cast.seller, line_id=line.pk, offer_code="MD")  # the line's other offer
     made = ScreeningNomination.objects.filter(line=line).order_by("pk")
     assert [(m.offer.code, m.nomination) for m in made] == [("DEP", nomination), ("MD", md)]
     assert Nomination.objects.count() == 2
@@ -98,8 +98,10 @@ def test_a_cso_line_needs_the_partner_the_nomination_maps(cast: Cast) -> None:
         line = line_of(screening_run(actor=None), "T-100")
         assert line.result("CSO").rule_ids == ["CSO-NOM-02"]
         with pytest.raises(Exception, match="CSO-NOM-02"):
-            screening_line_nominate(actor=cast.seller, line_id=line.pk, offer="CSO")
-        nomination = screening_line_nominate(actor=cast.seller, line_id=line.pk, offer="CSO", partner=cast.fabrikam)
+            screening_line_nominate(actor=cast.seller, line_id=line.pk, offer_code="CSO")
+        nomination = screening_line_nominate(
+            actor=cast.seller, line_id=line.pk, offer_code="CSO", partner=cast.fabrikam
+        )
     assert nomination.partner == cast.fabrikam and nomination.referral.partner == cast.fabrikam
 
 
@@ -179,7 +181,7 @@ def test_old_screenings_are_pruned_with_their_lines_and_their_nominations_stay(c
         customer(cast.operator, tpid=f"T-{n}", name=f"Customer {n}")
     with on("2023-09-01"):
         old = screening_run(actor=cast.seller)
-        nomination = screening_line_nominate(actor=cast.seller, line_id=line_of(old, "T-3").pk, offer="DEP")
+        nomination = screening_line_nominate(actor=cast.seller, line_id=line_of(old, "T-3").pk, offer_code="DEP")
     with on("2023-11-29"):  # 89 days later: within OFFERDESK_SCREENINGS_KEEP_DAYS (90)
         recent = screening_run(actor=cast.seller)
         assert screening_prune() == {"screenings": 0, "screening_lines": 0}

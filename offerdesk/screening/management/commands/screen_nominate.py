@@ -51,7 +51,7 @@ class Command(OfferDeskCommand):
         ]
         for line in self.tracked(found.values(), label="nominated", total=len(found)):
             try:
-                nomination = screening_line_nominate(actor=user, line_id=line.pk, offer=code, partner=partner)
+                nomination = screening_line_nominate(actor=user, line_id=line.pk, offer_code=code, partner=partner)
             except DomainError as error:
                 outcomes.append({"tpid": line.customer.tpid, "ok": False, "error": error.message})
                 self.say(f"{line.customer.tpid}: refused: {error.message}")
