@@ -418,7 +418,9 @@ TABLE: dict[str, Entry] = {
         nothing,
         {"on": raw(None, "2023-10-31", dt.date(2023, 11, 1)), "offers": raw(None, ["DEP"], ("CSO", "MD"), [])},
     ),
-    "screening_line_nominate": Entry(seller, lambda w: {"partner": None}, {"line_id": raw(1, "1")}),
+    "screening_line_nominate": Entry(
+        seller, lambda w: {"partner": None}, {"line_id": raw(1, "1"), "offer_code": raw("DEP", "CSO", " MD ")}
+    ),
     "parameter_set": Entry(
         operator,
         nothing,

@@ -8,10 +8,10 @@ from .models import ScreeningLine
 
 
 def screening_line_lock(*, line_id: int) -> ScreeningLine:
-    """Lock one screening line (a nomination is made from it at most once)."""
+    """Lock one screening line (a nomination is made from it at most once per offer)."""
     line = (
         ScreeningLine.objects.select_for_update(of=("self",))
-        .select_related("customer", "offer__program")
+        .select_related("screening", "customer")
         .filter(pk=line_id)
         .first()
     )

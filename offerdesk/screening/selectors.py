@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BigIntegerField, Case, Count, Expression, F, Func, QuerySet, Sum, Value, When
+from django.db.models.lookups import Exact
+from django.db.models.sql.compiler import SQLCompiler
 
 from offerdesk.accounts.access import access_get, access_scoped, access_screening_scope
 from offerdesk.accounts.models import User
 
-from .models import Screening, ScreeningLine, rule_ids
+from .models import OfferResult, Screening, ScreeningLine, ScreeningNomination, cents_to_money, rule_ids
+
+
+class Item(Func):
+    """One offer's item of a line's list (`models.PerOffer`), by the offer's position in the screening."""
+
+    output_field = BigIntegerField()
+
+    def __init__(self, column: str, position: int) -> None:
+        super().__init__(F(column))
+        self.position = int(position)
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"({sql})[{self.position + 1}]", list(params)
+        return f"json_extract({sql}, '$[{self.position}]')", list(params)
 
 
 def screening_list(*, user: User) -> QuerySet[Screening]:
@@ -27,13 +50,57 @@ def screening_get_for(*, user: User, key: int) -> Screening:
 def screening_lines(
     *, screening: Screening, offer_code: str | None = None, eligible: bool | None = None
 ) -> QuerySet[ScreeningLine]:
-    """A screening's lines with their customer and offer, by offer then TPID."""
-    qs = screening.lines.select_related("screening", "customer", "offer").order_by("offer__code", "customer__tpid")
-    if offer_code is not None:
-        qs = qs.filter(offer__code=offer_code)
-    if eligible is not None:
-        qs = qs.filter(eligible=eligible)
+    """A screening's lines with their customer, by TPID; with an offer, `eligible` keeps its candidates (True) or
+    the rest (False)."""
+    qs = screening.lines.select_related("screening", "customer").order_by("customer__tpid")
+    if offer_code is not None and eligible is not None:
+        at = screening.offers.index(offer_code) if offer_code in screening.offers else None
+        if at is None:
+            return qs.none()
+        candidate = Exact(Item("failing", at), 0)
+        qs = qs.filter(candidate) if eligible else qs.exclude(candidate)
     return qs
+
+
+def screening_results(*, screening: Screening) -> Iterator[tuple[str, str, OfferResult]]:
+    """Every customer × offer of a screening, streamed in TPID then offer order: (TPID, name, result)."""
+    lines = screening.lines.order_by("customer__tpid").values_list(
+        "customer__tpid", "customer__name", "failing", "caps", "variants"
+    )
+    names: dict[tuple[int, int], list[str]] = {}
+    for tpid, name, failing, caps, variants in lines.iterator(chunk_size=10_000):
+        for at, code in enumerate(screening.offers):
+            if (at, failing[at]) not in names:
+                names[at, failing[at]] = rule_ids(screening.rule_order[code], failing[at])
+            cents = caps[at]
+            yield (
+                tpid,
+                name,
+                OfferResult(
+                    offer=code,
+                    failing=failing[at],
+                    cap=None if cents is None else cents_to_money(cents),
+                    variant=variants[at] or "",
+                    rule_ids=names[at, failing[at]],
+                ),
+            )
+
+
+def screening_nominations(*, screening: Screening) -> QuerySet[ScreeningNomination]:
+    """The nominations made from a screening's lines."""
+    return screening.nominations.select_related("offer", "nomination", "line__customer")
+
+
+def screening_candidates(*, screening: Screening) -> int:
+    """How many customer × offer pairs of a screening are candidates (one pass over its lines)."""
+    counts: dict[str, Expression] = {
+        f"o{at}": Sum(Case(When(Exact(Item("failing", at), 0), then=Value(1)), default=Value(0)))
+        for at in range(len(screening.offers))
+    }
+    if not counts:
+        return 0
+    totals = screening.lines.aggregate(**counts)
+    return sum(n or 0 for n in totals.values())
 
 
 @dataclass
@@ -47,21 +114,19 @@ class OfferSummary:
 
 def screening_summary(*, screening: Screening) -> list[OfferSummary]:
     """Per offer: how many customers, candidates and their caps in total, and how many each rule keeps out
-    (grouped in the database by the line's set of rules, so a million lines are a few rows here)."""
-    summaries: dict[str, OfferSummary] = {code: OfferSummary(code) for code in screening.offers}
-    rows = (
-        screening.lines.values("offer__code", "failing")
-        .annotate(n=Count("id"), total=Sum("cap"))
-        .order_by("offer__code", "failing")
-    )
+    (grouped in the database by the lines' masks, so a million lines are a few rows here)."""
+    summaries = {code: OfferSummary(code) for code in screening.offers}
+    totals = {f"cents_{at}": Sum(Item("caps", at)) for at in range(len(screening.offers))}
+    grouped = screening.lines.order_by().values("failing").annotate(n=Count("id"), **totals)
+    rows: Iterable[dict[str, Any]] = grouped  # type: ignore[assignment]  # the cents_N keys are made here
     for row in rows:
-        code = row["offer__code"]
-        summary = summaries.setdefault(code, OfferSummary(code))
-        summary.customers += row["n"]
-        if row["failing"]:
-            for rule in rule_ids(screening.rule_order[code], row["failing"]):
-                summary.held_out_by[rule] += row["n"]
-        else:
-            summary.candidates += row["n"]
-            summary.total_cap += row["total"] or Decimal("0.00")
+        for at, code in enumerate(screening.offers):
+            summary, failing = summaries[code], row["failing"][at]
+            summary.customers += row["n"]
+            if failing:
+                for rule in rule_ids(screening.rule_order[code], failing):
+                    summary.held_out_by[rule] += row["n"]
+            else:
+                summary.candidates += row["n"]
+                summary.total_cap += cents_to_money(row[f"cents_{at}"] or 0)
     return list(summaries.values())

@@ -20,7 +20,8 @@ from offerdesk.vouchers.models import Nomination
 from offerdesk.vouchers.services import nomination_create
 
 from .lock_objects import screening_line_lock
-from .models import Screening, ScreeningLine
+from .models import Screening, ScreeningLine, ScreeningNomination
+from .selectors import screening_candidates
 from .sql import OfferInput, screening_sql
 
 
@@ -35,12 +36,18 @@ def screening_offers(raw: Any) -> list[Offer]:
     return [o for o in offers if o.pk in picked]
 
 
+# The statement's own settings on PostgreSQL (ADR 15, addendum): the generated expression is long and evaluated
+# once per customer, so JIT compiling it buys nothing measurable at a million customers and costs its compile time
+# on every run. The commit stays synchronous: the screening's audit event commits with its lines.
+STATEMENT_SETTINGS = {"jit": "off"}
+
+
 @audited_refusals("screening.run")
 @transaction.atomic
 def screening_run(*, actor: User | None, on: dt.date | str | None = None, offers: Any = None) -> Screening:
     """Evaluate every customer against the offers as if a voucher were issued on `on` (default today), in one
-    INSERT … SELECT: candidates with their highest voucher value and variant, the rest with the rule IDs that keep
-    them out — line for line what `offers_quote` says of each customer (ADR 15)."""
+    INSERT … SELECT of one line per customer: under each offer, candidates with their highest voucher value and
+    variant, the rest with the rule IDs that keep them out — what `offers_quote` says of each customer (ADR 15)."""
     access_require_role(actor, MICROSOFT_ROLES, action="screen the customer base")
     day = dates.today() if on is None else parsing.parse_date(on, field="on")
     chosen = screening_offers(offers)
@@ -52,47 +59,57 @@ def screening_run(*, actor: User | None, on: dt.date | str | None = None, offers
     q, select, orders = screening_sql(connection, inputs, day)
     table = ScreeningLine._meta.db_table
     sql = (
-        f"{q.with_clause()}\nINSERT INTO {table} "
-        "(screening_id, customer_id, offer_id, eligible, cap, variant, failing) "
-        f"SELECT {int(screening.pk)}, customer_id, offer_id, failing = 0, cap, COALESCE(variant, ''), failing "
-        f"FROM ({select}) lines"
+        f"{q.with_clause()}\nINSERT INTO {table} (screening_id, customer_id, failing, caps, variants) "
+        f"SELECT {int(screening.pk)}, customer_id, failing, caps, variants FROM ({select}) lines"
     )
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for name, value in STATEMENT_SETTINGS.items():
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])  # SET LOCAL
         cursor.execute(sql, q.params)
-        lines = cursor.rowcount  # SQLite's driver does not count a statement that starts WITH
-    if lines < 0:
-        lines = ScreeningLine.objects.filter(screening=screening).count()
-    customers = lines // len(chosen) if chosen else 0  # one line per customer and offer
-    candidates = ScreeningLine.objects.filter(screening=screening, eligible=True).count()
+        customers = cursor.rowcount  # SQLite's driver does not count a statement that starts WITH
+    if customers < 0:
+        customers = ScreeningLine.objects.filter(screening=screening).count()
     codes = {o.pk: o.code for o in chosen}
-    screening.customers, screening.candidates = customers, candidates
+    screening.customers, screening.candidates = customers, screening_candidates(screening=screening)
     screening.rule_order = {codes[offer_id]: order for offer_id, order in orders.items()}
     screening.save(update_fields=["customers", "candidates", "rule_order"])
     audit_record(
         actor=actor,
         action="screening.run",
         target=screening,
-        data={"on": day.isoformat(), "offers": screening.offers, "customers": customers, "candidates": candidates},
+        data={
+            "on": day.isoformat(),
+            "offers": screening.offers,
+            "customers": customers,
+            "candidates": screening.candidates,
+        },
     )
     return screening
 
 
 @audited_refusals("screening.nominate")
 @transaction.atomic
-def screening_line_nominate(*, actor: User | None, line_id: int, partner: Partner | None = None) -> Nomination:
-    """Nominate the line's customer for the line's offer through the nomination service (which checks the rules
-    again on today's facts); the line remembers the nomination, and a line is nominated from only once."""
+def screening_line_nominate(
+    *, actor: User | None, line_id: int, offer_code: str, partner: Partner | None = None
+) -> Nomination:
+    """Nominate the line's customer for one of its screening's offers (by code) through the nomination service
+    (which checks the rules again on today's facts); the screening remembers the nomination, and a line is
+    nominated from only once per offer."""
     access_require_role(actor, MICROSOFT_ROLES, action="nominate customers")
     line = screening_line_lock(line_id=parsing.parse_whole(line_id, field="line"))
-    if line.nomination_id is not None:
-        raise InvalidInput(f"line: a nomination was already made from this line (#{line.nomination_id})")
-    nomination = nomination_create(actor=actor, customer=line.customer, offer=line.offer, partner=partner)
-    ScreeningLine.objects.filter(pk=line.pk).update(nomination=nomination)
+    code = parsing.parse_choice(offer_code, field="offer_code", choices=line.screening.offers)
+    made = ScreeningNomination.objects.filter(line=line, offer__code=code).first()
+    if made is not None:
+        raise InvalidInput(f"line: a nomination was already made from this line for {code} (#{made.nomination_id})")
+    chosen = Offer.objects.select_related("program").get(code=code)
+    nomination = nomination_create(actor=actor, customer=line.customer, offer=chosen, partner=partner)
+    ScreeningNomination.objects.create(screening_id=line.screening_id, line=line, offer=chosen, nomination=nomination)
     audit_record(
         actor=actor,
         action="screening.nominate",
         target=nomination,
-        data={"screening": line.screening_id, "line": line.pk, "offer": line.offer.code, "tpid": line.customer.tpid},
+        data={"screening": line.screening_id, "line": line.pk, "offer": code, "tpid": line.customer.tpid},
     )
     return nomination
 
@@ -100,8 +117,9 @@ def screening_line_nominate(*, actor: User | None, line_id: int, partner: Partne
 def screening_prune(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Delete screenings made more than OFFERDESK_SCREENINGS_KEEP_DAYS ago, with their lines (a million customers'
     screening is a million lines). A nomination made from a line stays: it is the vouchers' record, not the
-    screening's. A few statements whatever the size: nothing refers to a line, so Django deletes the lines by
-    their screening in one statement instead of reading them first."""
+    screening's. A few statements whatever the size: nothing that is deleted with them refers to a line, so
+    Django deletes the lines (and the screenings' few nominations) by their screening in one statement each instead
+    of reading them first."""
     now = dates.now() if now is None else now
     before = now - dt.timedelta(days=settings.OFFERDESK_SCREENINGS_KEEP_DAYS)
     old = list(Screening.objects.filter(created_at__lt=before).values_list("pk", flat=True))

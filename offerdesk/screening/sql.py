@@ -1,17 +1,21 @@
-"""The screening's SQL: an offer's issue-stage rules as one set-based SELECT over the whole customer base.
+"""The screening's SQL: the offers' issue-stage rules as one set-based SELECT over the whole customer base, one
+row per customer with every offer's result side by side.
 
 Each builder mirrors one rule module (`catalogue/rules/cso.py`, `deployment.py` with `common.py`) and reads the
 same catalogue data and parameters, so a rule changed in one place and not the other fails the equivalence test
-(tests/test_equivalence.py) rather than a customer. A SELECT has four levels:
+(tests/test_equivalence.py) rather than a customer. Every offer's conditions go into the same SELECT, which has
+five levels:
 
-1. `facts`: one row per customer, its offer-specific joins, and one boolean column per failing condition;
-2. `caps`: each variant's cap where none of its own conditions fails (FY24);
-3. `rules`: the failing rule IDs in ID order, space-separated — empty for a candidate;
-4. the line: candidates get their cap and variant.
+1. `facts`: one row per customer, every offer's joins (the FY24 offers share the latest deal, the E3 count and
+   the vouchers held), and one column per distinct failing condition, computed once however many offers ask;
+2. `caps`: each variant's cap in cents where none of its own conditions fails (FY24);
+3. `qualifying`: per offer, whether any variant qualifies (FY24);
+4. per offer, the failing rules as a bit mask in rule-ID order (0 for a candidate), its cap and its variant;
+5. the line: the masks, the candidates' caps and variants as lists in the order of the offers.
 
 On PostgreSQL each level is fenced (`OFFSET 0`) so the planner does not inline a condition into every place that
 reads it. Literals from the catalogue (rule IDs, amounts, dates) are written into the text after a strict check;
-everything else is a named parameter."""
+everything else is a named parameter (one per distinct value)."""
 
 from __future__ import annotations
 
@@ -51,19 +55,36 @@ class OfferInput:
 
 
 class Query:
-    """SQL being built for one database: named parameters, shared CTEs and the vendor's spelling of a few things."""
+    """SQL being built for one database: named parameters, shared CTEs, joins and facts, and the vendor's
+    spelling of a few things."""
 
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
         self.postgres = connection.vendor == "postgresql"
         self.params: dict[str, Any] = {}
+        self.param_names: dict[tuple[str, Any], str] = {}
         self.ctes: dict[str, Callable[[], str]] = {}
         self.deal_tests: dict[tuple[str, tuple[str, ...]], str] = {}
+        self.nomination_offers: dict[int, None] = {}  # the FY24 offers whose newest nomination is read
+        self.joins: dict[Any, tuple[str, str]] = {}  # key -> (alias, LEFT JOIN …)
+        self.facts: dict[str, str] = {}  # column -> SQL, in the facts level
+        self.fact_names: dict[str, str] = {}  # SQL -> column
 
     # -- values
     def p(self, value: Any) -> str:
+        """A named parameter; the same value (of the same type) is the same parameter, so that the same condition
+        is the same text wherever an offer asks for it."""
+        try:
+            key: tuple[str, Any] | None = (type(value).__name__, value)
+            hash(key)
+        except TypeError:
+            key = None
+        if key is not None and key in self.param_names:
+            return f"%({self.param_names[key]})s"
         name = f"p{len(self.params)}"
         self.params[name] = value
+        if key is not None:
+            self.param_names[key] = name
         return f"%({name})s"
 
     @staticmethod
@@ -76,8 +97,10 @@ class Query:
     def num(value: Decimal | int) -> str:
         return format(Decimal(value), "f")
 
-    def money(self, value: Decimal) -> str:
-        return self.num(quantize(value))
+    @staticmethod
+    def cents(value: Decimal) -> str:
+        """A voucher value as whole cents (a line stores caps in cents: exact on every database)."""
+        return str(int(quantize(value) * 100))
 
     def day(self, value: dt.date) -> str:
         return f"DATE '{value.isoformat()}'" if self.postgres else f"'{value.isoformat()}'"
@@ -123,16 +146,38 @@ class Query:
             f"FROM {table} WHERE {where}) ranked WHERE rn = 1"
         )
 
+    def array(self, items: list[str], of: str) -> str:
+        """A line's list: a native array on PostgreSQL, a JSON array elsewhere (models.PerOffer)."""
+        if self.postgres:
+            return f"ARRAY[{', '.join(items)}]::{of}[]"
+        return f"json_array({', '.join(items)})"
+
     def fence(self) -> str:
         return " OFFSET 0" if self.postgres else ""
 
     def cte(self, name: str, build: Callable[[], str]) -> str:
-        """A common table expression shared by the offers' SELECTs, built once, when the query is complete."""
+        """A common table expression shared by the offers, built once, when the query is complete."""
         self.ctes.setdefault(name, build)
         return name
 
     def with_clause(self) -> str:
         return "WITH " + ",\n".join(f"{name} AS ({build()})" for name, build in self.ctes.items()) if self.ctes else ""
+
+    def join(self, key: Any, build: Callable[[str], str], *, alias: str | None = None) -> str:
+        """A LEFT JOIN to the customer row (at most one row per customer), made once per key however many offers
+        ask for it; its alias."""
+        if key not in self.joins:
+            name = alias or f"j{len(self.joins)}"
+            self.joins[key] = (name, build(name))
+        return self.joins[key][0]
+
+    def fact(self, sql: str, *, name: str | None = None) -> str:
+        """A column of the facts level, computed once per customer however many offers read it."""
+        if sql not in self.fact_names:
+            column = name or f"f{len(self.facts)}"
+            self.facts[column] = sql
+            self.fact_names[sql] = column
+        return self.fact_names[sql]
 
     def deal_has_any(self, column: str, values: Any) -> str:
         """Whether the latest deal's JSON list `column` holds one of `values`: computed once per deal in the
@@ -142,25 +187,55 @@ class Query:
             self.deal_tests[key] = f"has_{len(self.deal_tests)}"
         return f"d.{self.deal_tests[key]}"
 
+    def select(self, selects: list[Select]) -> str:
+        """Every offer's levels in one SELECT: (customer_id, failing, caps, variants), one row per customer."""
+        fence = self.fence()
+        facts = ", ".join(["c.id AS customer_id", *(f"{sql} AS {name}" for name, sql in self.facts.items())])
+        joins = " ".join(join for _, join in self.joins.values())
+        caps = ", ".join(["x.*", *(f"{sql} AS {name}" for s in selects for name, sql in s.caps.items())])
+        qualifying = ", ".join(["y.*", *(f"{s.qualifying} AS {s.name('qualifying')}" for s in selects)])
+        per_offer = ", ".join(
+            [
+                "customer_id",
+                *(
+                    f"{s.mask()} AS {s.name('failing')}, {s.cap} AS {s.name('cap')}, {s.variant} AS {s.name('variant')}"
+                    for s in selects
+                ),
+            ]
+        )
+
+        def candidates(column: str) -> list[str]:
+            return [f"CASE WHEN {s.name('failing')} = 0 THEN {s.name(column)} END" for s in selects]
+
+        return (
+            f"SELECT customer_id, {self.array([s.name('failing') for s in selects], 'bigint')} AS failing, "
+            f"{self.array(candidates('cap'), 'bigint')} AS caps, "
+            f"{self.array(candidates('variant'), 'varchar(20)')} AS variants "
+            f"FROM (SELECT {per_offer} FROM (SELECT {qualifying} "
+            f"FROM (SELECT {caps} FROM (SELECT {facts} FROM customers_customer c {joins}{fence}) x{fence}) y{fence}"
+            f") w{fence}) z"
+        )
+
 
 @dataclass
 class Select:
-    """The conditions of one offer's SELECT: flags in the facts level, rules and caps above them."""
+    """The conditions of one offer: flags in the shared facts level, its rules and caps above them. Its own
+    columns carry its prefix (o0_, o1_, …)."""
 
     q: Query
-    joins: list[str] = field(default_factory=list)
-    flags: dict[str, str] = field(default_factory=dict)
-    fails: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # rule -> conditions (level 3)
+    prefix: str
+    fails: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # rule -> conditions (level 4)
     caps: dict[str, str] = field(default_factory=dict)  # level 2 columns
-    qualifying: str = "FALSE"  # level 2b: does any variant qualify (FY24)
-    cap: str = "NULL"
+    qualifying: str = "FALSE"  # level 3: does any variant qualify (FY24)
+    cap: str = "NULL"  # in cents
     variant: str = "NULL"
+
+    def name(self, column: str) -> str:
+        return f"{self.prefix}{column}"
 
     def flag(self, condition: str) -> str:
         """A failing condition computed once per customer (NULL counts as not failing: guard it where it matters)."""
-        name = f"f{len(self.flags)}"
-        self.flags[name] = f"COALESCE(({condition}), FALSE)"
-        return name
+        return self.q.fact(f"COALESCE(({condition}), FALSE)")
 
     def fail(self, rule: str, condition: str) -> None:
         self.q.rule(rule)
@@ -171,23 +246,13 @@ class Select:
         """The failing rules' bit order in the line's `failing` mask: the rule IDs in ID order."""
         return sorted(self.fails)
 
-    def sql(self, offer_id: int) -> str:
-        q = self.q
+    def mask(self) -> str:
         assert len(self.fails) <= MAX_RULES, "a line's mask holds at most 62 rules"
-        facts = ", ".join(["c.id AS customer_id", *(f"{sql} AS {name}" for name, sql in self.flags.items())])
-        caps = ", ".join(["x.*", *(f"{sql} AS {name}" for name, sql in self.caps.items())])
-        mask = " + ".join(
+        bits = " + ".join(
             f"CASE WHEN {' OR '.join(f'({c})' for c in self.fails[rule])} THEN {1 << bit} ELSE 0 END"
             for bit, rule in enumerate(self.rule_order)
         )
-        return (
-            f"SELECT customer_id, {int(offer_id)} AS offer_id, failing, "
-            f"CASE WHEN failing = 0 THEN cap END AS cap, CASE WHEN failing = 0 THEN variant END AS variant "
-            f"FROM (SELECT customer_id, {mask or '0'} AS failing, {self.cap} AS cap, {self.variant} AS variant "
-            f"FROM (SELECT y.*, {self.qualifying} AS qualifying "
-            f"FROM (SELECT {caps} FROM (SELECT {facts} FROM customers_customer c "
-            f"{' '.join(self.joins)}{q.fence()}) x{q.fence()}) y{q.fence()}) w{q.fence()}) z"
-        )
+        return bits or "0"
 
 
 # ------------------------------------------------------------------------------------------ shared by both
@@ -195,16 +260,22 @@ class Select:
 
 def held_join(s: Select, offer: OfferInput) -> str:
     """How many vouchers of the offer's family the TPID holds against its limit (common.family_limit)."""
-    s.q.cte(
+    q = s.q
+    q.cte(
         "held",
         lambda: (
             "SELECT customer_id, family, COUNT(*) AS n, "
-            f"SUM(CASE WHEN status = {s.q.p(EXPIRED)} THEN 1 ELSE 0 END) AS expired "
-            f"FROM vouchers_voucher WHERE holds_limit AND status <> {s.q.p(CANCELLED)} GROUP BY customer_id, family"
+            f"SUM(CASE WHEN status = {q.p(EXPIRED)} THEN 1 ELSE 0 END) AS expired "
+            f"FROM vouchers_voucher WHERE holds_limit AND status <> {q.p(CANCELLED)} GROUP BY customer_id, family"
         ),
     )
-    s.joins.append(f"LEFT JOIN held h ON h.customer_id = c.id AND h.family = {s.q.p(offer.spec.family)}")
-    counted = "COALESCE(h.n, 0)" if offer.params["tpid_limit_counts_expired"] else "COALESCE(h.n - h.expired, 0)"
+    family = offer.spec.family
+    h = q.join(
+        ("held", family), lambda a: f"LEFT JOIN held {a} ON {a}.customer_id = c.id AND {a}.family = {q.p(family)}"
+    )
+    counted = (
+        f"COALESCE({h}.n, 0)" if offer.params["tpid_limit_counts_expired"] else f"COALESCE({h}.n - {h}.expired, 0)"
+    )
     return s.flag(f"{counted} > 0")
 
 
@@ -224,37 +295,50 @@ def common_rules(s: Select, offer: OfferInput, *, allowed_rule: str, excluded_ru
 # ------------------------------------------------------------------------------------- the CSO (rules/cso.py)
 
 
-def cso_select(q: Query, offer: OfferInput, on: dt.date) -> Select:
-    s = Select(q)
-    spec, params = offer.spec, offer.params
-    s.joins += [
-        "LEFT JOIN (SELECT customer_id, SUM(paid) AS paid FROM customers_seatlicence "
-        f"WHERE {q.in_('sku', spec.seat_skus)} GROUP BY customer_id) s ON s.customer_id = c.id",
-        "LEFT JOIN (SELECT customer_id, COUNT(*) AS low FROM customers_workloadusage "
-        f"WHERE {q.in_('workload', spec.workloads)} AND mau < {q.num(params['cso.mau_threshold'])} "
-        "GROUP BY customer_id) u ON u.customer_id = c.id",
-        # at most one active nomination per customer and offer (one_active_nomination_per_offer)
-        f"LEFT JOIN vouchers_nomination n ON n.customer_id = c.id AND n.offer_id = {int(offer.offer_id)} "
-        f"AND n.status = {q.p(ACTIVE_NOMINATION)}",
-        "LEFT JOIN partners_partner p ON p.id = n.partner_id",
-        "LEFT JOIN vouchers_referral r ON r.nomination_id = n.id",
-    ]
+def cso_select(q: Query, offer: OfferInput, on: dt.date, prefix: str) -> Select:
+    s = Select(q, prefix)
+    spec, params, offer_id = offer.spec, offer.params, int(offer.offer_id)
+    seats = q.join(
+        ("seats", tuple(spec.seat_skus)),
+        lambda a: (
+            "LEFT JOIN (SELECT customer_id, SUM(paid) AS paid FROM customers_seatlicence "
+            f"WHERE {q.in_('sku', spec.seat_skus)} GROUP BY customer_id) {a} ON {a}.customer_id = c.id"
+        ),
+    )
+    usage = q.join(
+        ("usage", tuple(spec.workloads), params["cso.mau_threshold"]),
+        lambda a: (
+            "LEFT JOIN (SELECT customer_id, COUNT(*) AS low FROM customers_workloadusage "
+            f"WHERE {q.in_('workload', spec.workloads)} AND mau < {q.num(params['cso.mau_threshold'])} "
+            f"GROUP BY customer_id) {a} ON {a}.customer_id = c.id"
+        ),
+    )
+    # at most one active nomination per customer and offer (one_active_nomination_per_offer)
+    n = q.join(
+        ("active_nomination", offer_id),
+        lambda a: (
+            f"LEFT JOIN vouchers_nomination {a} ON {a}.customer_id = c.id AND {a}.offer_id = {offer_id} "
+            f"AND {a}.status = {q.p(ACTIVE_NOMINATION)}"
+        ),
+    )
+    p = q.join(("partner", n), lambda a: f"LEFT JOIN partners_partner {a} ON {a}.id = {n}.partner_id")
+    r = q.join(("referral", n), lambda a: f"LEFT JOIN vouchers_referral {a} ON {a}.nomination_id = {n}.id")
     start: dt.date = params["cso.offer_start"]
     end: dt.date | None = params["cso.offer_end"]
     if on < start or (end is not None and on > end):  # gen_01: the same for every customer
         s.fail("CSO-GEN-01", "TRUE")
-    s.fail("CSO-NOM-02", s.flag("n.partner_id IS NULL"))  # gen_02
-    s.fail("CSO-GEN-02", s.flag(f"n.partner_id IS NOT NULL AND p.frp_status <> {q.p(APPROVED_FRP)}"))
+    s.fail("CSO-NOM-02", s.flag(f"{n}.partner_id IS NULL"))  # gen_02
+    s.fail("CSO-GEN-02", s.flag(f"{n}.partner_id IS NOT NULL AND {p}.frp_status <> {q.p(APPROVED_FRP)}"))
     common_rules(s, offer, allowed_rule="CSO-ELIG-01", excluded_rule="CSO-ELIG-02", ecif_rule="CSO-ELIG-07")
-    paid = "COALESCE(s.paid, 0)"
+    paid = f"COALESCE({seats}.paid, 0)"
     s.fail("CSO-ELIG-03", s.flag(f"{paid} <= 0"))
-    s.fail("CSO-ELIG-04", s.flag(f"COALESCE(u.low, 0) < {int(params['cso.mau_min_workloads'])}"))
+    s.fail("CSO-ELIG-04", s.flag(f"COALESCE({usage}.low, 0) < {int(params['cso.mau_min_workloads'])}"))
     tiers = list(zip(params["cso.tier_bounds"], params["cso.tier_caps"], strict=False))
     s.fail("CSO-ELIG-05", s.flag(f"{paid} < {min(low for low, _ in tiers)}" if tiers else "TRUE"))
-    s.fail("CSO-ENG-01", s.flag(f"r.respond_by IS NOT NULL AND r.respond_by < {q.day(on)}"))
+    s.fail("CSO-ENG-01", s.flag(f"{r}.respond_by IS NOT NULL AND {r}.respond_by < {q.day(on)}"))
     # tier_for: the last tier whose lowest seat count is reached
-    s.flags["seats"] = paid
-    cases = " ".join(f"WHEN seats >= {int(low)} THEN {q.money(cap)}" for low, cap in reversed(tiers))
+    paid_column = q.fact(paid)  # read a level up
+    cases = " ".join(f"WHEN {paid_column} >= {int(low)} THEN {q.cents(cap)}" for low, cap in reversed(tiers))
     s.cap = f"CASE {cases} END" if tiers else "NULL"
     s.variant = q.rule(spec.code)
     return s
@@ -263,15 +347,15 @@ def cso_select(q: Query, offer: OfferInput, on: dt.date) -> Select:
 # ------------------------------------------------------------------------ the FY24 offers (rules/deployment.py)
 
 
-def deal_join(s: Select) -> None:
-    """The customer's most recently recorded deal (deal_latest_for_rules)."""
-    s.q.cte(
+def deal_join(q: Query) -> None:
+    """The customer's most recently recorded deal (deal_latest_for_rules), as `d`."""
+    q.cte(
         "latest_deal",
-        lambda: s.q.newest(
+        lambda: q.newest(
             columns="customer_id, value, close_date, closed_at, upsell_attested, "
-            f"{s.q.json_nonempty('policy_questions')} AS has_questions"
+            f"{q.json_nonempty('policy_questions')} AS has_questions"
             + "".join(
-                f", {s.q.json_has_any(column, values)} AS {name}" for (column, values), name in s.q.deal_tests.items()
+                f", {q.json_has_any(column, values)} AS {name}" for (column, values), name in q.deal_tests.items()
             ),
             table="vouchers_deal",
             where="TRUE",
@@ -279,38 +363,41 @@ def deal_join(s: Select) -> None:
             order="recorded_at DESC, id DESC",
         ),
     )
-    s.joins.append("LEFT JOIN latest_deal d ON d.customer_id = c.id")
+    q.join("latest_deal", lambda a: f"LEFT JOIN latest_deal {a} ON {a}.customer_id = c.id", alias="d")
 
 
-def nomination_join(s: Select, offer: OfferInput) -> None:
-    """The customer's newest nomination for the offer, whatever its status (nomination_latest_for_rules)."""
-    s.q.cte(
-        "latest_nomination",
-        lambda: s.q.newest(
-            columns="customer_id, offer_id, nominated_at",
-            table="vouchers_nomination",
-            where="TRUE",
-            per="customer_id, offer_id",
-            order="nominated_at DESC, id DESC",
+def nomination_join(q: Query, offer: OfferInput) -> str:
+    """When the customer's newest nomination for the offer was made, whatever its status
+    (nomination_latest_for_rules; the rules read only its moment): NULL when there is none. One row per customer
+    for every FY24 offer — the newest moment is the highest — instead of one newest row per customer and offer."""
+    offer_id = int(offer.offer_id)
+    q.nomination_offers.setdefault(offer_id, None)
+    q.cte(
+        "nominated",
+        lambda: (
+            "SELECT customer_id, "
+            + ", ".join(f"MAX(CASE WHEN offer_id = {o} THEN nominated_at END) AS at_{o}" for o in q.nomination_offers)
+            + f" FROM vouchers_nomination WHERE {q.in_('offer_id', list(q.nomination_offers))} GROUP BY customer_id"
         ),
     )
-    s.joins.append(f"LEFT JOIN latest_nomination n ON n.customer_id = c.id AND n.offer_id = {int(offer.offer_id)}")
+    n = q.join("nominated", lambda a: f"LEFT JOIN nominated {a} ON {a}.customer_id = c.id")
+    return f"{n}.at_{offer_id}"
 
 
-def e3_join(s: Select, baseline: dt.date) -> None:
+def e3_join(q: Query, baseline: dt.date) -> str:
     """Microsoft 365 E3 licences owned on the baseline date: the newest count on or before it (elig_04)."""
     name = f"e3_{baseline:%Y%m%d}"
-    s.q.cte(
+    q.cte(
         name,
-        lambda: s.q.newest(
+        lambda: q.newest(
             columns="customer_id, quantity",
             table="customers_priorlicence",
-            where=f"sku = {s.q.p(E3_SKU)} AND as_of <= {s.q.day(baseline)}",
+            where=f"sku = {q.p(E3_SKU)} AND as_of <= {q.day(baseline)}",
             per="customer_id",
             order="as_of DESC, quantity DESC",
         ),
     )
-    s.joins.append(f"LEFT JOIN {name} e3 ON e3.customer_id = c.id")
+    return q.join(name, lambda a: f"LEFT JOIN {name} {a} ON {a}.customer_id = c.id")
 
 
 def band_fits_sql(q: Query, band: Band) -> str:
@@ -398,16 +485,19 @@ def variant_fails(
     return fails, fits
 
 
-def deployment_select(q: Query, offer: OfferInput, on: dt.date) -> Select:
-    s = Select(q)
+def deployment_select(q: Query, offer: OfferInput, on: dt.date, prefix: str) -> Select:
+    s = Select(q, prefix)
     spec, params, program = offer.spec, offer.params, offer.program
-    deal_join(s)
-    nomination_join(s, offer)
-    e3_join(s, params["mws.e3_baseline_date"])
+    deal_join(q)
+    nominated_at = nomination_join(q, offer)
+    e3 = e3_join(q, params["mws.e3_baseline_date"])
     # nomination_findings
     common_rules(s, offer, allowed_rule="MWS-ELIG-01", excluded_rule="MWS-ELIG-02", ecif_rule="MWS-ELIG-06")
     limits: dict[str, int] = {str(k): v for k, v in program.file.prior_e3_limit.items()}
-    over = [f"(c.segment = {q.p(segment)} AND COALESCE(e3.quantity, 0) >= {int(n)})" for segment, n in limits.items()]
+    over = [
+        f"(c.segment = {q.p(segment)} AND COALESCE({e3}.quantity, 0) >= {int(limit)})"
+        for segment, limit in limits.items()
+    ]
     if over:
         s.fail("MWS-ELIG-04", s.flag(" OR ".join(over)))
     has = s.flag("d.customer_id IS NOT NULL")
@@ -424,8 +514,8 @@ def deployment_select(q: Query, offer: OfferInput, on: dt.date) -> Select:
     deal_fail("MWS-ELIG-03", "d.has_questions")  # no operator's decision in a screening
     deal_fail(
         "MWS-NOM-02",
-        "n.customer_id IS NULL OR (d.closed_at IS NOT NULL AND n.nominated_at >= d.closed_at) "
-        f"OR (d.closed_at IS NULL AND {q.local_date('n.nominated_at')} >= d.close_date)",
+        f"{nominated_at} IS NULL OR (d.closed_at IS NOT NULL AND {nominated_at} >= d.closed_at) "
+        f"OR (d.closed_at IS NULL AND {q.local_date(nominated_at)} >= d.close_date)",
     )
     if spec.requires_migration:
         assert spec.migration_rule is not None
@@ -434,10 +524,10 @@ def deployment_select(q: Query, offer: OfferInput, on: dt.date) -> Select:
     variants: list[tuple[Variant, dict[str, list[str]], str]] = []
     for variant in spec.variants:
         fails, fits = variant_fails(s, offer, variant, on)
-        name = f"cap_{len(variants)}"
+        name = s.name(f"cap_{len(variants)}")
         ruled_out = " OR ".join(f"({c})" for conditions in fails.values() for c in conditions) or "FALSE"
         caps_sql = [
-            f"CASE WHEN {fit} THEN {q.money(band_cap_value(b, params))} ELSE -1 END"
+            f"CASE WHEN {fit} THEN {q.cents(band_cap_value(b, params))} ELSE -1 END"
             for fit, b in zip(fits, variant.bands, strict=True)
         ]
         s.caps[name] = f"CASE WHEN {has} AND NOT ({ruled_out}) THEN {q.greatest(caps_sql)} END"
@@ -453,14 +543,15 @@ def deployment_select(q: Query, offer: OfferInput, on: dt.date) -> Select:
     if kills:
         qualifying = f"({qualifying}) AND NOT ({' OR '.join(kills)})"
     s.qualifying = f"COALESCE(({qualifying}), FALSE)"
+    qualifies = s.name("qualifying")
     for _, fails, _ in variants:
         for rule, conditions in fails.items():
             for condition in conditions:
-                s.fail(rule, f"{has} AND NOT qualifying AND ({condition})")
+                s.fail(rule, f"{has} AND NOT {qualifies} AND ({condition})")
     best = q.greatest([f"COALESCE({name}, -1)" for _, _, name in variants])
-    s.cap = f"CASE WHEN qualifying THEN {best} END"
+    s.cap = f"CASE WHEN {qualifies} THEN {best} END"
     choices = " ".join(f"WHEN COALESCE({name}, -1) = {best} THEN {q.rule(v.code)}" for v, _, name in variants)
-    s.variant = f"CASE WHEN NOT qualifying THEN NULL {choices} END"
+    s.variant = f"CASE WHEN NOT {qualifies} THEN NULL {choices} END"
     return s
 
 
@@ -470,9 +561,8 @@ BUILDERS = {"cso": cso_select, "deployment": deployment_select}
 def screening_sql(
     connection: BaseDatabaseWrapper, offers: list[OfferInput], on: dt.date
 ) -> tuple[Query, str, dict[int, list[str]]]:
-    """One SELECT per offer, UNION ALL: (customer_id, offer_id, failing, cap, variant) for every customer, and
-    each offer's rule IDs in the order of the bits of `failing`."""
+    """One SELECT for every offer: (customer_id, failing, caps, variants) for every customer, the lists in the
+    order of `offers`; and each offer's rule IDs in the order of the bits of its mask."""
     q = Query(connection)
-    selects = {o.offer_id: BUILDERS[o.program.rulebook](q, o, on) for o in offers}
-    sql = "\nUNION ALL\n".join(select.sql(offer_id) for offer_id, select in selects.items())
-    return q, sql, {offer_id: select.rule_order for offer_id, select in selects.items()}
+    selects = {o.offer_id: BUILDERS[o.program.rulebook](q, o, on, f"o{i}_") for i, o in enumerate(offers)}
+    return q, q.select(list(selects.values())), {offer_id: select.rule_order for offer_id, select in selects.items()}

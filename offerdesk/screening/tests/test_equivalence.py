@@ -24,7 +24,7 @@ from offerdesk.customers.choices import Sector, Segment
 from offerdesk.customers.models import Customer, PriorLicence, SeatLicence, WorkloadUsage
 from offerdesk.partners.choices import FrpStatus
 from offerdesk.partners.models import Partner
-from offerdesk.screening.models import ScreeningLine
+from offerdesk.screening.models import OfferResult
 from offerdesk.screening.services import screening_run
 from offerdesk.vouchers.choices import NominationStatus, VoucherStatus
 from offerdesk.vouchers.models import Deal, Nomination, Referral, Voucher
@@ -244,8 +244,8 @@ def expected(quote: Any) -> tuple[bool, Decimal | None, str, list[str]]:
     return quote.eligible, quote.cap, quote.variant or "", sorted({f.rule for f in quote.failures})
 
 
-def found(line: ScreeningLine) -> tuple[bool, Decimal | None, str, list[str]]:
-    return line.eligible, line.cap, line.variant, line.rule_ids
+def found(result: OfferResult) -> tuple[bool, Decimal | None, str, list[str]]:
+    return result.eligible, result.cap, result.variant, result.rule_ids
 
 
 SEEN: dict[str, int] = {}
@@ -267,15 +267,17 @@ def test_the_screening_is_the_quote_for_every_customer_and_offer() -> None:
             build(spec)
             reading(spec["reading"])
             screening = screening_run(actor=None, on=spec["on"])
+            codes = dict(Offer.objects.values_list("name", "code"))
             lines = {
-                (line.customer.tpid, line.offer.name): line
-                for line in screening.lines.select_related("screening", "customer", "offer")
+                (line.customer.tpid, result.offer): result
+                for line in screening.lines.select_related("screening", "customer")
+                for result in line.results()
             }
             assert len(lines) == len(spec["customers"]) * Offer.objects.count()
             for customer in Customer.objects.all():
                 for offer_name, quote in offers_quote(customer=customer, on=dt.date.fromisoformat(spec["on"])).items():
-                    line = lines[(customer.tpid, offer_name)]
-                    assert found(line) == expected(quote), (customer.tpid, offer_name, quote.failures)
+                    result = lines[(customer.tpid, codes[offer_name])]
+                    assert found(result) == expected(quote), (customer.tpid, offer_name, quote.failures)
                     SEEN["candidates" if quote.eligible else "refused"] = (
                         SEEN.get("candidates" if quote.eligible else "refused", 0) + 1
                     )

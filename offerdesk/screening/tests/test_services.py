@@ -14,15 +14,19 @@ from django.test.utils import CaptureQueriesContext
 
 from offerdesk.core.errors import InvalidInput, NotFound, PermissionDenied
 from offerdesk.customers.models import Customer
-from offerdesk.screening.models import Screening, ScreeningLine
+from offerdesk.screening.models import OfferResult, Screening, ScreeningLine, ScreeningNomination
 from offerdesk.screening.selectors import screening_get_for, screening_summary
 from offerdesk.screening.services import screening_line_nominate, screening_prune, screening_run
 from offerdesk.vouchers.models import Nomination
 from tests.factories import Cast, audit_events, cso_customer, cso_nominate, customer, deal, mws_nominate, on
 
 
-def line_of(screening: Screening, tpid: str, offer: str) -> ScreeningLine:
-    return screening.lines.get(customer__tpid=tpid, offer__code=offer)
+def line_of(screening: Screening, tpid: str) -> ScreeningLine:
+    return screening.lines.select_related("screening").get(customer__tpid=tpid)
+
+
+def result_of(screening: Screening, tpid: str, offer: str) -> OfferResult:
+    return line_of(screening, tpid).result(offer)
 
 
 def test_candidates_get_their_cap_and_the_rest_their_rules(cast: Cast) -> None:
@@ -35,14 +39,14 @@ def test_candidates_get_their_cap_and_the_rest_their_rules(cast: Cast) -> None:
         screening = screening_run(actor=cast.operator, on="2023-09-20")
 
     assert (screening.customers, screening.candidates) == (2, 2)
-    cso = line_of(screening, "T-100", "CSO")
+    cso = result_of(screening, "T-100", "CSO")
     assert (cso.eligible, cso.cap, cso.variant, cso.rule_ids) == (True, Decimal("25000.00"), "CSO", [])
-    dep = line_of(screening, "T-200", "DEP")
+    dep = result_of(screening, "T-200", "DEP")
     assert (dep.eligible, dep.cap, dep.variant) == (True, Decimal("75000.00"), "DEP")
-    md = line_of(screening, "T-200", "MD")
+    md = result_of(screening, "T-200", "MD")
     assert (md.eligible, md.cap, md.rule_ids) == (False, None, ["MWS-ELIG-05", "MWS-NOM-02"])
-    assert line_of(screening, "T-200", "CSO").rule_ids == ["CSO-ELIG-03", "CSO-ELIG-04", "CSO-ELIG-05", "CSO-NOM-02"]
-    assert line_of(screening, "T-100", "DEP").rule_ids == ["MWS-NOM-03"]  # no purchase recorded
+    assert result_of(screening, "T-200", "CSO").rule_ids == ["CSO-ELIG-03", "CSO-ELIG-04", "CSO-ELIG-05", "CSO-NOM-02"]
+    assert result_of(screening, "T-100", "DEP").rule_ids == ["MWS-NOM-03"]  # no purchase recorded
     by_offer = {s.code: s for s in screening_summary(screening=screening)}
     assert (by_offer["DEP"].candidates, by_offer["DEP"].total_cap) == (1, Decimal("75000.00"))
     assert by_offer["CSO"].held_out_by == {"CSO-ELIG-03": 1, "CSO-ELIG-04": 1, "CSO-ELIG-05": 1, "CSO-NOM-02": 1}
@@ -56,7 +60,7 @@ def test_one_offer_and_its_queries_do_not_grow_with_the_base(cast: Cast) -> None
             Customer.objects.create(tpid=f"Q-{i}", name=f"Q {i}", sector="Commercial", segment="SMC-C", country="US")
         with CaptureQueriesContext(connection) as captured, on("2024-05-10"):
             screening = screening_run(actor=None, offers=["DEP", "Customer Success Offer"])
-        assert screening.offers == ["CSO", "DEP"] and screening.lines.count() == 2 * customers
+        assert screening.offers == ["CSO", "DEP"] and screening.lines.count() == customers  # one line each
         return len(captured)
 
     assert queries(1) == queries(40)  # set-based: no query per customer
@@ -66,31 +70,38 @@ def test_a_line_is_nominated_from_once_through_the_nomination_service(cast: Cast
     customer(cast.operator, tpid="T-300", name="Litware")
     with on("2023-09-01"):
         screening = screening_run(actor=cast.seller)
-    line = line_of(screening, "T-300", "DEP")
-    assert line.rule_ids == ["MWS-NOM-03"]  # nominated before the purchase, it can qualify
+    line = line_of(screening, "T-300")
+    assert line.result("DEP").rule_ids == ["MWS-NOM-03"]  # nominated before the purchase, it can qualify
 
     with on("2023-09-02"):
         with pytest.raises(PermissionDenied):
-            screening_line_nominate(actor=cast.pat, line_id=line.pk)
-        nomination = screening_line_nominate(actor=cast.seller, line_id=line.pk)
+            screening_line_nominate(actor=cast.pat, line_id=line.pk, offer_code="DEP")
+        with pytest.raises(InvalidInput, match="offer_code: must be one of"):
+            screening_line_nominate(actor=cast.seller, line_id=line.pk, offer_code="GOLD")
+        nomination = screening_line_nominate(actor=cast.seller, line_id=line.pk, offer_code="DEP")
         assert (nomination.customer.tpid, nomination.offer.code) == ("T-300", "DEP")
         with pytest.raises(InvalidInput, match="already"):
-            screening_line_nominate(actor=cast.seller, line_id=line.pk)
+            screening_line_nominate(actor=cast.seller, line_id=line.pk, offer_code="DEP")
         with pytest.raises(NotFound):
-            screening_line_nominate(actor=cast.seller, line_id=line.pk + 10_000)
-    line.refresh_from_db()
-    assert line.nomination == nomination and Nomination.objects.count() == 1
-    assert [e.outcome for e in audit_events("screening.nominate")] == ["denied", "done", "refused", "refused"]
+            screening_line_nominate(actor=cast.seller, line_id=line.pk + 10_000, offer_code="DEP")
+        md = screening_line_nominate(actor=cast.seller, line_id=line.pk, offer_code="MD")  # the line's other offer
+    made = ScreeningNomination.objects.filter(line=line).order_by("pk")
+    assert [(m.offer.code, m.nomination) for m in made] == [("DEP", nomination), ("MD", md)]
+    assert Nomination.objects.count() == 2
+    outcomes = [e.outcome for e in audit_events("screening.nominate")]
+    assert outcomes == ["denied", "refused", "done", "refused", "refused", "done"]
 
 
 def test_a_cso_line_needs_the_partner_the_nomination_maps(cast: Cast) -> None:
     cso_customer(cast.operator)
     with on("2023-09-01"):
-        line = line_of(screening_run(actor=None), "T-100", "CSO")
-        assert line.rule_ids == ["CSO-NOM-02"]
+        line = line_of(screening_run(actor=None), "T-100")
+        assert line.result("CSO").rule_ids == ["CSO-NOM-02"]
         with pytest.raises(Exception, match="CSO-NOM-02"):
-            screening_line_nominate(actor=cast.seller, line_id=line.pk)
-        nomination = screening_line_nominate(actor=cast.seller, line_id=line.pk, partner=cast.fabrikam)
+            screening_line_nominate(actor=cast.seller, line_id=line.pk, offer_code="CSO")
+        nomination = screening_line_nominate(
+            actor=cast.seller, line_id=line.pk, offer_code="CSO", partner=cast.fabrikam
+        )
     assert nomination.partner == cast.fabrikam and nomination.referral.partner == cast.fabrikam
 
 
@@ -139,6 +150,13 @@ def test_the_command_prints_a_summary_lines_and_refusals(cast: Cast) -> None:
     ]
     out = io.StringIO()
     with on("2023-09-05"):
+        call_command("screen", "--format", "csv", stdout=out, stderr=io.StringIO())
+    records = [line.split(",") for line in out.getvalue().splitlines()[1:]]
+    assert [(r[0], r[2], r[3]) for r in records] == [  # one record per customer and offer, from one line
+        ("T-100", "CSO", "True"), ("T-100", "COP", "False"), ("T-100", "DEP", "False"), ("T-100", "MD", "False")
+    ]  # fmt: skip
+    out = io.StringIO()
+    with on("2023-09-05"):
         call_command("screen", "--offer", "DEP", "--format", "json", stdout=out, stderr=io.StringIO())
     assert json.loads(out.getvalue()) == [
         {"tpid": "T-100", "customer": "Contoso", "offer": "DEP", "eligible": False, "cap": "", "variant": "",
@@ -152,10 +170,10 @@ def test_the_command_prints_a_summary_lines_and_refusals(cast: Cast) -> None:
     with pytest.raises(CommandError, match=r"on: no such date") as refused:
         call_command("screen", "--on", "2023-02-29", stdout=io.StringIO(), stderr=io.StringIO())
     assert refused.value.returncode == 1
-    assert Screening.objects.count() == 4
+    assert Screening.objects.count() == 5
 
 
-PRUNE_QUERIES = 4  # the old screenings' keys, the screenings, DELETE the lines, DELETE the screenings
+PRUNE_QUERIES = 5  # the old screenings' keys, the screenings, DELETE their nominations, the lines, the screenings
 
 
 def test_old_screenings_are_pruned_with_their_lines_and_their_nominations_stay(cast: Cast) -> None:
@@ -163,17 +181,18 @@ def test_old_screenings_are_pruned_with_their_lines_and_their_nominations_stay(c
         customer(cast.operator, tpid=f"T-{n}", name=f"Customer {n}")
     with on("2023-09-01"):
         old = screening_run(actor=cast.seller)
-        nomination = screening_line_nominate(actor=cast.seller, line_id=line_of(old, "T-3", "DEP").pk)
+        nomination = screening_line_nominate(actor=cast.seller, line_id=line_of(old, "T-3").pk, offer_code="DEP")
     with on("2023-11-29"):  # 89 days later: within OFFERDESK_SCREENINGS_KEEP_DAYS (90)
         recent = screening_run(actor=cast.seller)
         assert screening_prune() == {"screenings": 0, "screening_lines": 0}
     with on("2023-12-01"), CaptureQueriesContext(connection) as captured:
         pruned = screening_prune()
-    assert pruned == {"screenings": 1, "screening_lines": old.customers * len(old.offers)}
+    assert pruned == {"screenings": 1, "screening_lines": old.customers}  # one line per customer
     assert len(captured) == PRUNE_QUERIES, [q["sql"] for q in captured]  # the lines are never read one by one
     assert list(Screening.objects.all()) == [recent]
     assert not ScreeningLine.objects.filter(screening_id=old.pk).exists()
-    assert ScreeningLine.objects.filter(screening=recent).count() == recent.customers * len(recent.offers)
+    assert ScreeningLine.objects.filter(screening=recent).count() == recent.customers
+    assert not ScreeningNomination.objects.filter(screening_id=old.pk).exists()
     assert Nomination.objects.get() == nomination
 
 
@@ -191,7 +210,7 @@ def test_the_command_nominates_from_a_screening_and_says_what_it_refused(cast: C
     [nomination] = Nomination.objects.all()
     assert result["ok"] and result["lines"] == [{"tpid": "T-300", "ok": True, "nomination": nomination.pk}]
     assert (nomination.customer.tpid, nomination.offer.code) == ("T-300", "DEP")
-    assert line_of(screening, "T-300", "DEP").nomination == nomination
+    assert ScreeningNomination.objects.get(line=line_of(screening, "T-300"), offer__code="DEP").nomination == nomination
     # The same line again, a TPID with no line, and one more: each refusal said, the rest nominated, exit 1
     out = io.StringIO()
     with on("2023-09-02"), pytest.raises(CommandError) as refused:

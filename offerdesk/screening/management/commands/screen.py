@@ -13,8 +13,8 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from offerdesk.core.cli import OfferDeskCommand
-from offerdesk.screening.models import Screening, rule_ids
-from offerdesk.screening.selectors import OfferSummary, screening_lines, screening_summary
+from offerdesk.screening.models import Screening
+from offerdesk.screening.selectors import OfferSummary, screening_lines, screening_results, screening_summary
 from offerdesk.screening.services import screening_run
 
 COLUMNS = ("tpid", "customer", "offer", "eligible", "cap", "variant", "rules")
@@ -36,7 +36,7 @@ class Command(OfferDeskCommand):
             "--format",
             choices=("table", "csv", "json"),
             default="table",
-            help="table: a summary and the candidates; csv, json: every line.",
+            help="table: a summary and the candidates; csv, json: every customer under every offer.",
         )
         parser.add_argument("--limit", type=int, default=50, help="Candidates the table lists per offer (default 50).")
 
@@ -47,7 +47,7 @@ class Command(OfferDeskCommand):
         if options["verbosity"] > 0:
             self.stderr.write(
                 f"screening #{screening.pk}: {screening.customers:,} customers × {len(screening.offers)} offers "
-                f"in {elapsed:.2f} s, {screening.candidates:,} candidate lines"
+                f"in {elapsed:.2f} s, {screening.candidates:,} candidates"
             )
         summary = screening_summary(screening=screening)
         if options["json"]:
@@ -79,20 +79,17 @@ class Command(OfferDeskCommand):
                 continue
             self.stdout.write(f"\n{s.code} candidates (first {min(limit, s.candidates):,} of {s.candidates:,}):")
             for line in lines:
+                result = line.result(s.code)
                 self.stdout.write(
-                    f"  {line.customer.tpid:<20} {line.variant:<8} {line.cap:>14,.2f}  {line.customer.name}"
+                    f"  {line.customer.tpid:<20} {result.variant:<8} {result.cap:>14,.2f}  {line.customer.name}"
                 )
 
 
 def rows(screening: Screening) -> Iterator[tuple[Any, ...]]:
-    lines = screening_lines(screening=screening).values_list(
-        "customer__tpid", "customer__name", "offer__code", "eligible", "cap", "variant", "failing"
-    )
-    names: dict[tuple[str, int], str] = {}
-    for tpid, name, offer, eligible, cap, variant, failing in lines.iterator(chunk_size=10_000):
-        if (offer, failing) not in names:
-            names[offer, failing] = " ".join(rule_ids(screening.rule_order[offer], failing))
-        yield tpid, name, offer, eligible, f"{cap:.2f}" if cap is not None else "", variant, names[offer, failing]
+    """One record per customer and offer, by TPID then offer, streamed from one line per customer."""
+    for tpid, name, r in screening_results(screening=screening):
+        cap = f"{r.cap:.2f}" if r.cap is not None else ""
+        yield tpid, name, r.offer, r.eligible, cap, r.variant, " ".join(r.rule_ids)
 
 
 def summary_document(screening: Screening, summary: list[OfferSummary]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """`offerdesk screen-nominate SCREENING OFFER --tpid TPID [--tpid …] --user OPERATOR [--partner ID] [--json]`:
 nominate customers from a stored screening, each through the nomination service (which checks the rules again
-on today's facts); the line remembers its nomination, and a line is nominated from only once.
+on today's facts); the screening remembers the nomination, and a line is nominated from only once per offer.
 
 Exit status 0 when every line asked for was nominated, 1 when any was refused (each with its reason), 2 usage."""
 
@@ -39,8 +39,11 @@ class Command(OfferDeskCommand):
         if options["partner"] is not None:
             partner = partner_get_for(user=user, key=options["partner"])
         wanted = list(dict.fromkeys(t.strip() for t in options["tpid"]))
-        lines = screening_lines(screening=screening, offer_code=options["offer"].strip().upper())
-        found = {line.customer.tpid: line for line in lines.filter(customer__tpid__in=wanted)}
+        code = options["offer"].strip().upper()
+        found = {}
+        if code in screening.offers:
+            lines = screening_lines(screening=screening).filter(customer__tpid__in=wanted)
+            found = {line.customer.tpid: line for line in lines}
         outcomes = [
             {"tpid": tpid, "ok": False, "error": f"no line for TPID {tpid} and offer {options['offer']}"}
             for tpid in wanted
@@ -48,13 +51,13 @@ class Command(OfferDeskCommand):
         ]
         for line in self.tracked(found.values(), label="nominated", total=len(found)):
             try:
-                nomination = screening_line_nominate(actor=user, line_id=line.pk, partner=partner)
+                nomination = screening_line_nominate(actor=user, line_id=line.pk, offer_code=code, partner=partner)
             except DomainError as error:
                 outcomes.append({"tpid": line.customer.tpid, "ok": False, "error": error.message})
                 self.say(f"{line.customer.tpid}: refused: {error.message}")
                 continue
             outcomes.append({"tpid": line.customer.tpid, "ok": True, "nomination": nomination.pk})
-            self.say(f"{line.customer.tpid}: nominated for {line.offer.code} (nomination #{nomination.pk})")
+            self.say(f"{line.customer.tpid}: nominated for {code} (nomination #{nomination.pk})")
         refused = [o for o in outcomes if not o["ok"]]
         result: dict[str, Any] = {"ok": not refused, "screening": screening.pk}
         result |= {"nominated": len(outcomes) - len(refused), "refused": len(refused), "lines": outcomes}
