@@ -25,6 +25,7 @@ from offerdesk.notifications.choices import NoticeKind
 from offerdesk.notifications.models import Notice
 from offerdesk.payouts.models import Payment
 from offerdesk.payouts.selectors import partner_owed
+from offerdesk.payouts.services import payment_run_create
 from offerdesk.reviews.models import Decision
 from offerdesk.reviews.services import review_verify_seats
 from offerdesk.screening.services import screening_run
@@ -126,6 +127,14 @@ ENTITIES = {
             _only(Payment),
             frozenset({*STAFF - {"seller"}, *FABRIKAM_SIDE}),
             touch=lambda p: (p.voucher.customer.name, p.request.kind, p.partner.name),
+        ),
+        Entity(
+            "payouts",
+            "payment_run",
+            lambda w: payment_run_create(actor=w["cast"].finance, up_to="2099-12-31"),
+            # payment runs are finance's alone; a partner reads its payments and statements, never a run
+            frozenset({"finance", "superuser"}),
+            touch=lambda r: r.created_by,
         ),
         Entity(
             "customers",
@@ -237,7 +246,7 @@ def scoped_getters() -> set[str]:
 def test_every_scoped_selector_is_in_the_matrix() -> None:
     assert scoped_getters() == {f"{name}_get_for" for name in ENTITIES}
     assert set(PERSONAS) >= {p for e in ENTITIES.values() for p in e.insiders}
-    assert len(ENTITIES) * len(PERSONAS) == 195  # the matrix: 15 scoped selectors × 13 personas
+    assert len(ENTITIES) * len(PERSONAS) == 208  # the matrix: 16 scoped selectors × 13 personas
 
 
 @pytest.mark.parametrize("name", sorted(ENTITIES))
