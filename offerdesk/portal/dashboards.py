@@ -3,6 +3,7 @@ each with its figures, for what the user may see."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -31,14 +32,15 @@ def _share(value: Decimal | int) -> str:
     return percent(Decimal(value) / 100)
 
 
-def dashboards_for(user: User) -> dict[str, Any]:
+def dashboards_for(user: User, *, on: dt.date | None = None) -> dict[str, Any]:
     """The charts and their figures: the funnel, vouchers expiring and the review desk for every staff role;
-    the money owed and its forecast for those who read the ledger (ADR 27)."""
-    today = dates.today()
+    the money owed and its forecast for those who read the ledger (ADR 27). The months and weeks end on `on`
+    (default today); the liability and the queue are as they stand."""
+    today = on or dates.today()
     funnels = dashboard_funnel(user=user, today=today)
     expiring = dashboard_expiring(user=user, today=today)
     sla = dashboard_sla(user=user, today=today)
-    queue = dashboard_queue_age(user=user, today=today)
+    queue = dashboard_queue_age(user=user)  # the queue as it stands
     boards: dict[str, Any] = {
         "funnels": [
             (f, bar_chart(f"funnel-{i}", f"{f.program}: the funnel over {len(f.months)} months", f.totals))

@@ -25,3 +25,11 @@ class VerifyForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(f"The file has {upload.size:,} bytes; at most 20 MB (20,971,520 bytes).")
         return upload
+
+
+class DashboardForm(forms.Form):
+    """The day the dashboards' months and weeks end on (empty: today); the parsing layer checks it."""
+
+    on = forms.CharField(
+        label="Figures up to", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Empty: today."
+    )

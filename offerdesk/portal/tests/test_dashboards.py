@@ -79,3 +79,17 @@ def test_bars_are_scaled_to_the_largest_value_and_an_all_zero_chart_says_so() ->
     columns = bar_chart("k", "Title", [("a", 4), ("b", 8)], horizontal=False)
     assert columns.bars[1].height == pytest.approx(2 * columns.bars[0].height)
     assert columns.bars[0].y + columns.bars[0].height == pytest.approx(columns.baseline)
+
+
+def test_the_figures_end_on_a_chosen_day_and_a_bad_day_is_refused(cast: Cast) -> None:
+    _vouchers(cast, 1)
+    client = Client()
+    client.force_login(cast.operator)
+    url = reverse("portal:staff-home")
+    with on("2026-12-01"):
+        now = client.get(url).text
+        then = client.get(url, {"on": "2023-10-31"}).text
+        broken = client.get(url, {"on": "2023-02-30"})
+    assert "Oct 2023" not in now  # six months back from December 2026
+    assert re.search(r"Oct 2023</th><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">1</td>", then)
+    assert broken.status_code == 400 and "(OD-IN-01)" in broken.text

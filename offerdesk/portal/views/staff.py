@@ -11,10 +11,11 @@ from django.views.decorators.http import require_http_methods
 
 from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.models import Role
+from offerdesk.core import dates, parsing
 from offerdesk.documents.services import document_verify
 from offerdesk.portal.dashboards import dashboards_for
-from offerdesk.portal.errors import portal_view, render_form, signed_in_user
-from offerdesk.portal.forms.staff import VerifyForm
+from offerdesk.portal.errors import form_status, portal_view, refusals_on, render_form, signed_in_user
+from offerdesk.portal.forms.staff import DashboardForm, VerifyForm
 
 STAFF_HOME_ROLES = frozenset({Role.SELLER, Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR, Role.FPM})
 # Who checks a file someone sent: the review desk, the operators, finance and the auditors (a seller or an FPM
@@ -29,8 +30,18 @@ def home(request: HttpRequest) -> HttpResponse:
     figures in a table), and the back-office pages it may open."""
     user = signed_in_user(request)
     access_require_role(user, STAFF_HOME_ROLES, action="open the staff home")
-    context: dict[str, Any] = {"verify_roles": VERIFY_ROLES, "dashboards": dashboards_for(user)}
-    return TemplateResponse(request, "portal/staff/home.html", context)
+    form = DashboardForm(request.GET)
+    on = dates.today()
+    if form.is_valid() and form.cleaned_data["on"]:
+        with refusals_on(form):
+            on = parsing.parse_date(form.cleaned_data["on"], field="on")
+    context: dict[str, Any] = {
+        "verify_roles": VERIFY_ROLES,
+        "form": form,
+        "on": on,
+        "dashboards": dashboards_for(user, on=on),
+    }
+    return TemplateResponse(request, "portal/staff/home.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
