@@ -64,7 +64,7 @@ def test_exit_status_is_0_done_1_refused_2_usage(tmp_path: Path) -> None:
     assert (helped.returncode, "--date" in helped.stdout) == (0, True)
     done = offerdesk("daily", "--json", tmp_path=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert set(json.loads(done.stdout)) == {"expired", "referrals_lapsed", "reminders", "emails_sent"}
+    assert set(json.loads(done.stdout)) == {"expired", "referrals_lapsed", "reminders", "sla_alerts", "emails_sent"}
     refused = offerdesk("daily", "--date", "x", "--json", tmp_path=tmp_path)
     assert refused.returncode == 1
     assert refused.stderr.strip() == "CommandError: on: a date is written YYYY-MM-DD, not 'x' (OD-IN-01)"
