@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, Q, QuerySet
 
@@ -17,6 +18,13 @@ if TYPE_CHECKING:
 
 MICROSOFT_ROLES = frozenset({Role.SELLER, Role.OPERATOR})
 STAFF_ROLES = frozenset({Role.SELLER, Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR})
+
+
+def mfa_required_for(user: Any) -> bool:
+    """Whether this user's role signs in with a second factor (operators, reviewers, finance, superusers)."""
+    if not settings.OFFERDESK_MFA_REQUIRED or not user.is_authenticated:
+        return False
+    return bool(user.is_superuser or user.role in settings.OFFERDESK_MFA_ROLES)
 
 
 def access_require_role(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.tasks import task
 
+from offerdesk.apikeys.services import idempotency_prune
 from offerdesk.documents.services import document_files_sweep
 from offerdesk.payouts.services import statements_publish
 from offerdesk.screening.services import screening_prune
@@ -22,8 +23,10 @@ def daily_run_task(*, on: str) -> dict[str, Any]:
 @task()
 def task_results_prune_task(*, on: str) -> dict[str, int]:
     """Drop finished task results older than OFFERDESK_TASK_RESULTS_KEEP_DAYS, heartbeats of long-gone workers, and
-    screenings older than OFFERDESK_SCREENINGS_KEEP_DAYS, and stored PDFs no document refers to."""
-    return {**task_results_prune(), **screening_prune(), **document_files_sweep()}
+    screenings older than OFFERDESK_SCREENINGS_KEEP_DAYS, stored PDFs no document refers to, and the API's
+    idempotency keys older than OFFERDESK_IDEMPOTENCY_KEEP_HOURS."""
+    kept = {"idempotency_keys": idempotency_prune()}
+    return {**task_results_prune(), **screening_prune(), **document_files_sweep(), **kept}
 
 
 @task()

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from offerdesk.accounts.access import mfa_required_for
+
 SESSION_REFRESHED = "offerdesk_refreshed"  # when the session's expiry was last pushed back (epoch seconds)
 
 # What a user without a second factor may still reach: enrolment itself, re-authentication and signing out.
@@ -50,13 +52,6 @@ class SessionIdleMiddleware:
 def session_refreshed(request: HttpRequest) -> None:
     """Note the session as refreshed now: modified, so it is saved with a new expiry on the way out."""
     request.session[SESSION_REFRESHED] = int(timezone.now().timestamp())
-
-
-def mfa_required_for(user: Any) -> bool:
-    """Whether this user's role signs in with a second factor (operators, reviewers, finance, superusers)."""
-    if not settings.OFFERDESK_MFA_REQUIRED or not user.is_authenticated:
-        return False
-    return bool(user.is_superuser or user.role in settings.OFFERDESK_MFA_ROLES)
 
 
 class MfaRequiredMiddleware:

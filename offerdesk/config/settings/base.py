@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "offerdesk.core",
     "offerdesk.accounts",
     "offerdesk.audit",
+    "offerdesk.apikeys",
     "offerdesk.catalogue",
     "offerdesk.customers",
     "offerdesk.partners",
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "offerdesk.portal.middleware.MfaRequiredMiddleware",
+    "offerdesk.api.middleware.ApiWriteMiddleware",  # after authentication: idempotency keys are per user
 ]
 
 ROOT_URLCONF = "offerdesk.config.urls"
@@ -228,6 +230,19 @@ OFFERDESK_OUTBOX_RETRY_BASE = float(os.environ.get("OFFERDESK_OUTBOX_RETRY_BASE"
 OFFERDESK_OUTBOX_RETRY_CAP = float(os.environ.get("OFFERDESK_OUTBOX_RETRY_CAP", "3600"))
 OFFERDESK_OUTBOX_LEASE = float(os.environ.get("OFFERDESK_OUTBOX_LEASE", "600"))
 OFFERDESK_OUTBOX_BATCH = int(os.environ.get("OFFERDESK_OUTBOX_BATCH", "100"))
+
+# The REST API (ADR 29): personal tokens' default and longest validity (days); how long an Idempotency-Key's
+# answer is kept (hours), and after how long a key still "running" (its process died) may be claimed again
+# (seconds); requests per token (or per address, unauthenticated) and period (s, m, h or d); the largest JSON
+# body (bytes: a larger one is refused with 413 before it is read); a list page's default and largest size.
+OFFERDESK_API_TOKEN_DAYS = int(os.environ.get("OFFERDESK_API_TOKEN_DAYS", "90"))
+OFFERDESK_API_TOKEN_MAX_DAYS = int(os.environ.get("OFFERDESK_API_TOKEN_MAX_DAYS", "365"))
+OFFERDESK_IDEMPOTENCY_KEEP_HOURS = int(os.environ.get("OFFERDESK_IDEMPOTENCY_KEEP_HOURS", "24"))
+OFFERDESK_IDEMPOTENCY_STALE_SECONDS = int(os.environ.get("OFFERDESK_IDEMPOTENCY_STALE_SECONDS", "300"))
+OFFERDESK_API_RATE_LIMIT = os.environ.get("OFFERDESK_API_RATE_LIMIT", "1200/m")
+OFFERDESK_API_MAX_BODY_BYTES = int(os.environ.get("OFFERDESK_API_MAX_BODY_BYTES", str(1024 * 1024)))
+OFFERDESK_API_PAGE_SIZE = int(os.environ.get("OFFERDESK_API_PAGE_SIZE", "50"))
+OFFERDESK_API_MAX_PAGE_SIZE = int(os.environ.get("OFFERDESK_API_MAX_PAGE_SIZE", "200"))
 
 # `offerdesk demo` creates users with a published password: only development and tests allow it.
 OFFERDESK_DEMO_ALLOWED = False

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from offerdesk.portal.middleware import mfa_required_for
+from offerdesk.accounts.access import mfa_required_for
 
 
 @login_required

@@ -1,0 +1,127 @@
+"""Around every API write (ADR 29): a JSON body over OFFERDESK_API_MAX_BODY_BYTES is refused unread (413), and an
+`Idempotency-Key` makes a retry safe: the first request's answer (status and body) is kept for
+OFFERDESK_IDEMPOTENCY_KEEP_HOURS and a replay gets it back with no second effect; the same key with another
+request answers 422, and while the first is still running, 409. Keys are per user."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+
+from offerdesk.apikeys.choices import KeyState
+from offerdesk.apikeys.models import IdempotencyKey
+from offerdesk.apikeys.services import (
+    idempotency_answered,
+    idempotency_claim,
+    idempotency_key_parse,
+    idempotency_release,
+)
+from offerdesk.core.errors import InvalidInput
+
+from .auth import SAFE_METHODS, request_caller
+from .problems import domain_problem, problem
+
+API_PREFIX = "/api/"
+REPLAYED = "Idempotent-Replayed"
+# Answers that had no effect and may well differ next time: not kept, the key may be sent again.
+NOT_KEPT = frozenset({401, 403, 408, 429})
+
+
+def _fingerprint(request: HttpRequest) -> str:
+    digest = hashlib.sha256()
+    for part in (request.method, request.path, request.META.get("QUERY_STRING"), request.content_type):
+        part = part or ""
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(request.body)
+    return digest.hexdigest()
+
+
+class ApiWriteMiddleware:
+    """The body limit and idempotency keys of the API's writes (POST, PUT, PATCH, DELETE)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not request.path.startswith(API_PREFIX) or request.method in SAFE_METHODS:
+            return self.get_response(request)
+        too_large = self._too_large(request)
+        if too_large is not None:
+            return too_large
+        raw_key = request.headers.get("Idempotency-Key")
+        user = request_caller(request) if raw_key is not None else None
+        if raw_key is None or user is None:
+            return self.get_response(request)  # no key, or no caller: the API answers 401 itself
+        try:
+            key = idempotency_key_parse(raw_key)
+        except InvalidInput as error:
+            return domain_problem(request, error)
+        fingerprint = _fingerprint(request)
+        claim = idempotency_claim(user=user, key=key, fingerprint=fingerprint)
+        if not claim.new:
+            return self._replay(request, claim.key, fingerprint)
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            idempotency_release(key=claim.key)
+            raise
+        if response.status_code >= 500 or response.status_code in NOT_KEPT or response.streaming:
+            idempotency_release(key=claim.key)
+        else:
+            assert isinstance(response, HttpResponse)
+            idempotency_answered(
+                key=claim.key,
+                status=response.status_code,
+                content_type=response.get("Content-Type", ""),
+                body=response.content,
+            )
+        return response
+
+    @staticmethod
+    def _too_large(request: HttpRequest) -> HttpResponse | None:
+        if request.content_type == "multipart/form-data":
+            return None  # a document upload: its own limit (documents.reading.MAX_BYTES) and Django's apply
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.OFFERDESK_API_MAX_BODY_BYTES
+        if length > limit:
+            return problem(
+                413,
+                f"body: {length} bytes; the API takes at most {limit} (OD-IN-01)",
+                code="body_too_large",
+                request=request,
+                rules=["OD-IN-01"],
+            )
+        return None
+
+    @staticmethod
+    def _replay(request: HttpRequest, key: IdempotencyKey, fingerprint: str) -> HttpResponse:
+        if key.fingerprint != fingerprint:
+            return problem(
+                422,
+                "Idempotency-Key: already used for another request (another method, path or body); "
+                "send a new key for a new request (OD-IN-01)",
+                code="idempotency_key_reused",
+                title="Key used for another request",
+                request=request,
+                rules=["OD-IN-01"],
+            )
+        if key.state == KeyState.RUNNING:
+            response = problem(
+                409,
+                "Idempotency-Key: the first request with this key is still running; try again shortly",
+                code="idempotency_key_running",
+                title="First request still running",
+                request=request,
+            )
+            response["Retry-After"] = "1"
+            return response
+        replay = HttpResponse(bytes(key.body), status=key.status or 200, content_type=key.content_type or None)
+        replay[REPLAYED] = "true"
+        return replay
