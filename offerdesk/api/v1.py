@@ -4,7 +4,28 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import tokens, vouchers
+from . import (
+    audit,
+    catalogue,
+    customers,
+    deals,
+    documents,
+    nominations,
+    notices,
+    partners,
+    payment_runs,
+    payments,
+    rates,
+    referrals,
+    reports,
+    requests,
+    reviews,
+    screenings,
+    statements,
+    tokens,
+    vouchers,
+    webhooks,
+)
 from .auth import API_AUTH, TokenRateThrottle
 from .problems import install_problem_handlers
 
@@ -23,5 +44,24 @@ api = NinjaAPI(
 )
 install_problem_handlers(api)
 
+# One router per area, at its own prefix (each module: its router and schemas).
 api.add_router("/tokens", tokens.router)
+api.add_router("/customers", customers.router)
+api.add_router("/partners", partners.router)
+api.add_router("/catalogue", catalogue.router)
+api.add_router("/nominations", nominations.router)
+api.add_router("/referrals", referrals.router)
+api.add_router("/deals", deals.router)
 api.add_router("/vouchers", vouchers.router)
+api.add_router("/screenings", screenings.router)
+api.add_router("/requests", requests.router)
+api.add_router("/documents", documents.router)
+api.add_router("/reviews", reviews.router)
+api.add_router("/payments", payments.router)
+api.add_router("/payment-runs", payment_runs.router)
+api.add_router("/exchange-rates", rates.router)
+api.add_router("/statements", statements.router)
+api.add_router("/audit", audit.router)
+api.add_router("/notices", notices.router)
+api.add_router("/reports", reports.router)
+api.add_router("/webhooks", webhooks.router)

@@ -1,0 +1,7 @@
+"""The /payments operations: to come (issue 9)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["payments"])

@@ -1,0 +1,7 @@
+"""The /statements operations: to come (issue 9)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["statements"])
