@@ -24,7 +24,7 @@ router = Router(tags=["exchange rates"])
 
 # A rate out: "83.4" or "100", never "83.400000" nor "1E+2" (up to six decimals, exact).
 Rate = Annotated[
-    Decimal, PlainSerializer(lambda value: format(value.normalize(), "f"), return_type=str, when_used="json")
+    Decimal, PlainSerializer(lambda value: format(value.normalize(), "f"), return_type=str, when_used="always")
 ]
 
 

@@ -8,7 +8,6 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from pydantic import ConfigDict
 
 from offerdesk.core import dates, parsing
 from offerdesk.reports.selectors import (
@@ -28,8 +27,6 @@ router = Router(tags=["reports"])
 
 
 class OnDay(Schema):
-    model_config = ConfigDict(extra="forbid")
-
     on: str = Field("", description="The day the figures are up to (YYYY-MM-DD); default today.")
 
     def day(self) -> dt.date:
