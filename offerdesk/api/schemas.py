@@ -8,8 +8,9 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import ConfigDict, PlainSerializer
 
-# Money out: "9000.00", exact (JSON numbers are floats to most clients).
-Money = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json")]
+# Money out: "9000.00", exact (JSON numbers are floats to most clients). "always", not "json": ninja dumps the
+# response in python mode before its JSON encoder runs, so a "json" serializer never would (a sum was "18000").
+Money = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="always")]
 
 
 class Input(Schema):
