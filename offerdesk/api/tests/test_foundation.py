@@ -115,6 +115,8 @@ def test_a_token_makes_no_other_token_but_the_session_does(cast: Cast) -> None:
     )
     assert made.status_code == 201, made.content
     assert Api(None, secret=made.json()["secret"]).get("/tokens/").status_code == 200
+    listed = Api(None, secret=made.json()["secret"]).get(f"/tokens/{made.json()['id']}").json()
+    assert made.json()["created_at"] == listed["created_at"] and listed["created_at"].endswith("Z")  # UTC, always
 
 
 # ------------------------------------------------------------------------------------------ problems
