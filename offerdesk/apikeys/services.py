@@ -18,6 +18,7 @@ from offerdesk.core import dates, parsing
 from offerdesk.core.errors import NotFound, PermissionDenied
 
 from .choices import KeyState, TokenScope
+from .lock_objects import api_token_lock, idempotency_key_lock
 from .models import ApiToken, IdempotencyKey
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def api_token_revoke(*, actor: User, token_id: object) -> ApiToken:
     """Revoke one of the actor's own tokens (anyone else's is not found); revoking twice is revoking once."""
     pk = parsing.parse_whole(token_id, field="token", minimum=1)
     with transaction.atomic():
-        token = ApiToken.objects.select_for_update().filter(user=actor, pk=pk).first()
+        token = api_token_lock(user=actor, token_id=pk)
         if token is None:
             raise NotFound(f"no API token {pk}")
         if token.revoked_at is None:
@@ -136,7 +137,7 @@ def idempotency_claim(*, user: User, key: str, fingerprint: str) -> Claim:
     except IntegrityError:
         pass
     with transaction.atomic():
-        found = IdempotencyKey.objects.select_for_update().get(user=user, key=key)
+        found = idempotency_key_lock(user=user, key=key)
         stale = found.state == KeyState.RUNNING and now - found.created_at > dt.timedelta(
             seconds=settings.OFFERDESK_IDEMPOTENCY_STALE_SECONDS
         )

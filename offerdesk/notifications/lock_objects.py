@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from .choices import OutboxStatus
-from .models import Delivered, OutboxMessage, WebhookDelivery
+from .models import Delivered, OutboxMessage, WebhookDelivery, WebhookSubscription
 
 
 def outbox_due(*, by: dt.datetime) -> Q:
@@ -40,3 +40,8 @@ def outbox_dead_lock() -> list[OutboxMessage]:
 def webhook_delivery_lock(*, pk: int) -> WebhookDelivery | None:
     """Lock one webhook delivery an operator or its subscriber replays."""
     return WebhookDelivery.objects.select_for_update().filter(pk=pk).first()
+
+
+def webhook_subscription_lock(*, subscription_id: int) -> WebhookSubscription:
+    """Lock one webhook subscription while it is changed (its secret rotated, its events or URL edited)."""
+    return WebhookSubscription.objects.select_for_update().get(pk=subscription_id)

@@ -38,7 +38,7 @@ from offerdesk.core.errors import IllegalTransition, PermissionDenied
 from offerdesk.core.transitions import check_transition
 
 from .choices import OUTBOX_REQUEUEABLE, OUTBOX_TRANSITIONS, WEBHOOK_PING, OutboxStatus, WebhookEvent
-from .lock_objects import webhook_delivery_lock
+from .lock_objects import webhook_delivery_lock, webhook_subscription_lock
 from .models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from .services import DeliveryPolicy, _claim, _failed, _release, delivery_policy, outbox_deliver_on_commit
 
@@ -198,7 +198,7 @@ def webhook_subscription_create(
 
 
 def _locked(subscription: WebhookSubscription) -> WebhookSubscription:
-    return WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    return webhook_subscription_lock(subscription_id=subscription.pk)
 
 
 @audited_refusals("webhook.update")
