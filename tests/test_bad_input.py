@@ -436,6 +436,10 @@ TABLE: dict[str, Entry] = {
     "outbox_retry_dead": Entry(operator, nothing, {}),
     "notice_mark_read": Entry(pat, nothing, {"key": raw(1, "2")}),
     "notice_mark_all_read": Entry(pat, nothing, {}),
+    "api_token_create": Entry(
+        pat, nothing, {"name": raw("PSA sync"), "scope": raw("read", "write"), "days": raw(None, 30)}
+    ),
+    "api_token_revoke": Entry(pat, nothing, {"token_id": raw(1, "2")}),
     "parameter_withdraw": Entry(
         operator,
         nothing,

@@ -204,6 +204,30 @@ def access_notice_scope(user: User) -> Q:
     return Q(user_id=user.pk) if user.pk is not None else NOTHING
 
 
+def access_webhook_scope(user: User) -> Q:
+    """A partner's webhook subscriptions are its users'; the program-wide ones (no partner) are the operators'
+    (ADR 33). Nobody else has any: a subscription's deliveries carry its secret's signatures."""
+    if user.is_superuser or user.role == Role.OPERATOR:
+        return Q(partner__isnull=True)
+    if user.role == Role.PARTNER and user.partner_id is not None:
+        return Q(partner_id=user.partner_id)
+    return NOTHING
+
+
+def access_webhook_manager(
+    user: User | None, *, partner_id: int | None, action: str, operators_too: bool = False
+) -> None:
+    """Who manages a subscription: a partner's users their partner's, operators the program-wide ones (and, when
+    `operators_too`, a partner's as well: they run the outbox, `offerdesk outbox webhook-replay`); `None` is the
+    system itself."""
+    if user is None:
+        return
+    if partner_id is None or (operators_too and user.role == Role.OPERATOR):
+        access_require_role(user, {Role.OPERATOR}, action=action)
+    elif not (user.role == Role.PARTNER and user.partner_id == partner_id) and not user.is_superuser:
+        raise PermissionDenied(f"only the partner's own users may {action}")
+
+
 def access_screening_scope(user: User) -> Q:
     """A screening lists the whole customer base against the rules: Microsoft's operators and sellers only."""
     if user.is_superuser or user.role in MICROSOFT_ROLES:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Schema
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from pydantic import ConfigDict, PlainSerializer
 
-# Money out: "9000.00", exact (JSON numbers are floats to most clients).
-Money = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json")]
+# Money out: "9000.00", exact (JSON numbers are floats to most clients). "always", not "json": ninja dumps the
+# response in python mode before its JSON encoder runs, so a "json" serializer never would (a sum was "18000").
+Money = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="always")]
 
 
 class Input(Schema):
@@ -22,3 +26,19 @@ class Message(Schema):
     """A plain answer with nothing more to return."""
 
     detail: str
+
+
+class UtcEncoder(NinjaJSONEncoder):
+    """Every moment in UTC (`2024-01-10T20:00:00Z`), however it was made: one instant, one spelling."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime) and o.tzinfo is not None:
+            o = o.astimezone(dt.UTC)
+        return super().default(o)
+
+
+class ApiRenderer(JSONRenderer):
+    """The API's JSON: moments in UTC, text as it is (not \\u-escaped)."""
+
+    encoder_class = UtcEncoder
+    json_dumps_params = {"ensure_ascii": False}

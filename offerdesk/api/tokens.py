@@ -73,7 +73,7 @@ def token_create_op(request: HttpRequest, body: TokenIn) -> Status[NewTokenOut]:
 
 @router.get("/{token_id}", response=TokenOut, operation_id="token_get", summary="One of your API tokens")
 def token_get_op(request: HttpRequest, token_id: int) -> TokenOut:
-    return TokenOut.of(api_token_get_for(user=caller(request), pk=token_id))
+    return TokenOut.of(api_token_get_for(user=caller(request), key=token_id))
 
 
 @router.delete("/{token_id}", response=TokenOut, operation_id="token_revoke", summary="Revoke an API token")

@@ -28,6 +28,7 @@ from . import (
 )
 from .auth import API_AUTH, TokenRateThrottle
 from .problems import install_problem_handlers
+from .schemas import ApiRenderer
 
 api = NinjaAPI(
     title="OfferDesk API",
@@ -41,6 +42,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=API_AUTH,
     throttle=[TokenRateThrottle()],
+    renderer=ApiRenderer(),
 )
 install_problem_handlers(api)
 

@@ -1,18 +1,23 @@
 """Vouchers: the list and one voucher (each caller sees its own scope: a partner its partner's, a customer its
-own), and an operator's cancellation."""
+own), issuing a FY24 voucher (Microsoft: at a face value of at most the cap, MWS-CAP-09), a FY24 customer choosing
+the partner that will redeem its voucher from the approved FRP list (MWS-NOM-04), and an operator's cancellation."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
+from offerdesk.catalogue.loader import get_catalogue
+from offerdesk.catalogue.selectors import offer_get
 from offerdesk.core import parsing
+from offerdesk.customers.selectors import customer_get_for
+from offerdesk.partners.selectors import partner_directory_get_for
 from offerdesk.vouchers.choices import VoucherStatus
 from offerdesk.vouchers.models import Voucher
 from offerdesk.vouchers.selectors import voucher_get_for, voucher_search
-from offerdesk.vouchers.services import voucher_cancel
+from offerdesk.vouchers.services import voucher_cancel, voucher_choose_partner, voucher_issue
 
 from .auth import caller
 from .lists import ListParams, Page, page_of
@@ -97,3 +102,44 @@ def voucher_cancel_op(request: HttpRequest, code: str, body: CancelIn) -> Vouche
     user = caller(request)
     found = voucher_get_for(user=user, key=parsing.parse_name(code, field="voucher code", max_length=32))
     return VoucherOut.of(voucher_cancel(actor=user, voucher=found, reason=body.reason))
+
+
+class IssueIn(Input):
+    tpid: str = Field(description="The customer's TPID (nominated, with a recorded deal).")
+    offer: str = Field(description="A FY24 offer's code (a CSO voucher is issued when its partner accepts).")
+    face_value: str = Field(description='The face value in USD, a decimal string at most the cap ("75000.00").')
+    policy_decision: str = Field(
+        "", description="An operator's decision, with its reason, for a deal with an open policy question (AMB-31)."
+    )
+
+
+@router.post("/", response={201: VoucherOut}, operation_id="voucher_issue", summary="Issue a FY24 voucher")
+def voucher_issue_op(request: HttpRequest, body: IssueIn) -> Status[VoucherOut]:
+    user = caller(request)
+    customer = customer_get_for(user=user, key=body.tpid)
+    code = parsing.parse_choice(body.offer, field="offer", choices=sorted(get_catalogue().offers_by_code))
+    voucher = voucher_issue(
+        actor=user,
+        customer=customer,
+        offer=offer_get(name_or_code=code),
+        face_value=body.face_value,
+        policy_decision=body.policy_decision,
+    )
+    return Status(201, VoucherOut.of(voucher))
+
+
+class ChoosePartnerIn(Input):
+    partner: int = Field(description="A partner of the approved FRP list (/partners/directory).")
+
+
+@router.post(
+    "/{code}/partner",
+    response=VoucherOut,
+    operation_id="voucher_choose_partner",
+    summary="Choose the partner that will redeem a FY24 voucher (the customer)",
+)
+def voucher_choose_partner_op(request: HttpRequest, code: str, body: ChoosePartnerIn) -> VoucherOut:
+    user = caller(request)
+    found = voucher_get_for(user=user, key=code)
+    chosen = partner_directory_get_for(user=user, key=body.partner)
+    return VoucherOut.of(voucher_choose_partner(actor=user, voucher=found, partner=chosen))

@@ -19,9 +19,9 @@ def api_token_list(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
 
 
-def api_token_get_for(*, user: User, pk: int) -> ApiToken:
+def api_token_get_for(*, user: User, key: int) -> ApiToken:
     """One of the user's own tokens; anyone else's is not found."""
-    token = api_token_list(user=user).filter(pk=pk).first()
+    token = api_token_list(user=user).filter(pk=key).first()
     if token is None:
-        raise NotFound(f"no API token {pk}")
+        raise NotFound(f"no API token {key}")
     return token

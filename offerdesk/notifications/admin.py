@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from offerdesk.core.admin import ViewOnlyAdmin
 from offerdesk.core.errors import DomainError
 
-from .models import Notice, OutboxMessage
+from .models import Notice, OutboxMessage, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from .services import outbox_message_id, outbox_retry
 
 
@@ -70,3 +70,36 @@ class NoticeAdmin(ViewOnlyAdmin):
     list_select_related = ("user", "message")
     search_fields = ("user__username", "user__email", "message__subject")
     raw_id_fields = ("user", "message")
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(ViewOnlyAdmin):
+    list_display = ("id", "partner", "url", "active", "created_at")
+    list_filter = ("active",)
+    list_select_related = ("partner",)
+    search_fields = ("url", "partner__name")
+    secrets = ("secret", "previous_secret")  # told once, to the subscriber; not to whoever reads the admin
+    exclude = secrets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: WebhookSubscription | None = None) -> tuple[str, ...]:
+        return tuple(name for name in super().get_readonly_fields(request, obj) if name not in self.secrets)
+
+
+class WebhookAttemptInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = WebhookAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ("started_at", "duration_ms", "status_code", "error", "response_body")
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ViewOnlyAdmin):
+    list_display = ("id", "subscription", "event_type", "webhook_id", "status", "attempts", "last_status_code")
+    list_filter = ("status", "event_type")
+    list_select_related = ("subscription",)
+    search_fields = ("webhook_id", "subscription__url")
+    raw_id_fields = ("subscription",)
+    inlines = (WebhookAttemptInline,)

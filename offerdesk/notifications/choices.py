@@ -39,6 +39,24 @@ OUTBOX_TRANSITIONS: dict[str, frozenset[str]] = {
     OutboxStatus.SENT: frozenset({OutboxStatus.PENDING}),
 }
 
+
+class WebhookEvent(models.TextChoices):
+    """What a webhook subscription may ask to hear about (issue 9, point 6); `type` in each payload."""
+
+    VOUCHER_ISSUED = "voucher.issued"
+    VOUCHER_EXPIRING = "voucher.expiring"
+    REQUEST_SUBMITTED = "request.submitted"
+    REQUEST_APPROVED = "request.approved"
+    REQUEST_REJECTED = "request.rejected"
+    REQUEST_NEEDS_INFORMATION = "request.needs_information"
+    PAYMENT_SCHEDULED = "payment.scheduled"
+    PAYMENT_PAID = "payment.paid"
+    STATEMENT_PUBLISHED = "statement.published"
+
+
+# A subscription's test ping: sent to that one subscription when asked, whatever events it subscribed to.
+WEBHOOK_PING = "webhook.ping"
+
 # What an operator may put back in the queue by hand (`offerdesk outbox retry`, the admin's re-send): not a message
 # a worker holds right now, though the worker itself may move it back to pending.
 OUTBOX_REQUEUEABLE = frozenset({OutboxStatus.DEAD, OutboxStatus.SENT, OutboxStatus.PENDING})

@@ -33,7 +33,7 @@ from offerdesk.core.transitions import check_transition
 
 from .choices import OUTBOX_REQUEUEABLE, OUTBOX_TRANSITIONS, NoticeKind, OutboxStatus
 from .lock_objects import outbox_dead_lock, outbox_due, outbox_due_claimable, outbox_messages_lock
-from .models import Notice, OutboxMessage
+from .models import Delivered, Notice, OutboxMessage
 from .selectors import notice_get_for, notice_list
 
 log = logging.getLogger(__name__)
@@ -162,34 +162,37 @@ def _from(new: OutboxStatus) -> list[str]:
     return [current for current, targets in OUTBOX_TRANSITIONS.items() if new in targets]
 
 
-def _claim(*, by: dt.datetime, size: int, policy: DeliveryPolicy) -> list[OutboxMessage]:
-    """Claim up to `size` due messages: their ids (locked on PostgreSQL, skipping those another worker is claiming;
-    SQLite's one writer at a time does the same), then one conditional UPDATE that a row another worker claimed in
-    between no longer matches, so two workers never hold the same row. The ids are read first rather than in a
-    subquery: PostgreSQL may run a LIMIT … SKIP LOCKED subquery again per row and claim more than `size`.
-    Each claim counts as an attempt, so a message that kills its worker every time still ends as a dead letter."""
+def _claim(*, by: dt.datetime, size: int, policy: DeliveryPolicy, model: type[Delivered] = OutboxMessage) -> list[Any]:
+    """Claim up to `size` due messages (or webhook deliveries): their ids (locked on PostgreSQL, skipping those
+    another worker is claiming; SQLite's one writer at a time does the same), then one conditional UPDATE that a
+    row another worker claimed in between no longer matches, so two workers never hold the same row. The ids are
+    read first rather than in a subquery: PostgreSQL may run a LIMIT … SKIP LOCKED subquery again per row and
+    claim more than `size`. Each claim counts as an attempt, so a message that kills its worker every time still
+    ends as a dead letter."""
     token, now = uuid.uuid4().hex, dates.now()
+    rows = model._default_manager
     with transaction.atomic():
-        ids = [row["id"] for row in outbox_due_claimable(by=by, size=size)]
+        ids = [row["pk"] for row in outbox_due_claimable(by=by, size=size, model=model)]
         if not ids:
             return []
-        OutboxMessage.objects.filter(outbox_due(by=by), id__in=ids, status__in=_from(OutboxStatus.SENDING)).update(
+        rows.filter(outbox_due(by=by), pk__in=ids, status__in=_from(OutboxStatus.SENDING)).update(
             status=OutboxStatus.SENDING,
             claim=token,
             lease_until=now + dt.timedelta(seconds=policy.lease),
             attempts=models.F("attempts") + 1,
             updated_at=now,
         )
-    return list(OutboxMessage.objects.filter(claim=token, status=OutboxStatus.SENDING).order_by("id"))
+    return list(rows.filter(claim=token, status=OutboxStatus.SENDING).order_by("pk"))
 
 
-def _release(message: OutboxMessage, new: OutboxStatus, **fields: Any) -> bool:
-    """Move a claimed message on, if this claim still holds it (a worker whose lease ran out does not)."""
+def _release(message: Delivered, new: OutboxStatus, **fields: Any) -> bool:
+    """Move a claimed message (or webhook delivery) on, if this claim still holds it (a worker whose lease ran out
+    does not)."""
     check_transition(OUTBOX_TRANSITIONS, what="message", current=OutboxStatus.SENDING, new=new)
     return bool(
-        OutboxMessage.objects.filter(pk=message.pk, claim=message.claim, status=OutboxStatus.SENDING).update(
-            status=new, claim="", lease_until=None, updated_at=dates.now(), **fields
-        )
+        type(message)
+        ._default_manager.filter(pk=message.pk, claim=message.claim, status=OutboxStatus.SENDING)
+        .update(status=new, claim="", lease_until=None, updated_at=dates.now(), **fields)
     )
 
 
@@ -202,16 +205,19 @@ def _refused_for_good(error: Exception) -> bool:
     return isinstance(error, ValueError)
 
 
-def _failed(message: OutboxMessage, error: Exception, policy: DeliveryPolicy, *, for_good: bool = False) -> None:
+def _failed(
+    message: Delivered, error: Exception | str, policy: DeliveryPolicy, *, for_good: bool = False, **fields: Any
+) -> None:
     """Wait for the next attempt, `backoff` from now; or, refused for good or out of attempts, a dead letter."""
-    text = f"{type(error).__name__}: {error}"[:2000]
+    text = (error if isinstance(error, str) else f"{type(error).__name__}: {error}")[:2000]
+    what = message._meta.verbose_name
     if for_good or message.attempts >= policy.max_attempts:
-        _release(message, OutboxStatus.DEAD, last_error=text)
-        log.error("outbox message %s is a dead letter after %s attempts: %s", message.pk, message.attempts, text)
+        _release(message, OutboxStatus.DEAD, last_error=text, **fields)
+        log.error("%s %s is a dead letter after %s attempts: %s", what, message.pk, message.attempts, text)
         return
     wait = policy.backoff(message.attempts)
-    _release(message, OutboxStatus.PENDING, last_error=text, next_attempt_at=dates.now() + wait)
-    log.warning("outbox message %s failed (attempt %s), next in %s: %s", message.pk, message.attempts, wait, text)
+    _release(message, OutboxStatus.PENDING, last_error=text, next_attempt_at=dates.now() + wait, **fields)
+    log.warning("%s %s failed (attempt %s), next in %s: %s", what, message.pk, message.attempts, wait, text)
 
 
 def _send(batch: list[OutboxMessage], policy: DeliveryPolicy) -> int:
@@ -262,10 +268,12 @@ def outbox_deliver(*, limit: int | None = None) -> int:
     return sent
 
 
-def outbox_next_due() -> dt.datetime | None:
-    """When the next message falls due: a pending one's next attempt, or a held one's lease running out."""
-    pending = OutboxMessage.objects.filter(status=OutboxStatus.PENDING).aggregate(at=models.Min("next_attempt_at"))
-    held = OutboxMessage.objects.filter(status=OutboxStatus.SENDING).aggregate(at=models.Min("lease_until"))
+def outbox_next_due(*, model: type[Delivered] = OutboxMessage) -> dt.datetime | None:
+    """When the next message (or webhook delivery) falls due: a pending one's next attempt, or a held one's lease
+    running out."""
+    rows = model._default_manager
+    pending = rows.filter(status=OutboxStatus.PENDING).aggregate(at=models.Min("next_attempt_at"))
+    held = rows.filter(status=OutboxStatus.SENDING).aggregate(at=models.Min("lease_until"))
     due = [at for at in (pending["at"], held["at"]) if at is not None]
     return min(due) if due else None
 

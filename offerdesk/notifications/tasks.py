@@ -1,4 +1,4 @@
-"""Background tasks of the notifications app (django.tasks): delivering the outbox.
+"""Background tasks of the notifications app (django.tasks): delivering the outbox, e-mail and webhooks alike.
 
 A delivery run is queued when a transaction that wrote a message commits, by the daily run, and by the
 schedule's periodic sweep. Each run also keeps the next one queued, so that nothing waits for the next event:
@@ -17,15 +17,18 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from offerdesk.core import dates
 
+from .models import WebhookDelivery
 from .services import delivery_policy, outbox_deliver, outbox_next_due
+from .webhooks import webhook_deliver
 
 
 @task()
 def deliver_outbox() -> int:
-    """Send whatever the outbox holds that is due; returns how many the mail server took."""
+    """Send whatever the outbox holds that is due, e-mail and webhooks; returns how many left (the mail server
+    took them, the receivers answered 2xx)."""
     delivery_queue_by(timezone.now() + dt.timedelta(seconds=delivery_policy().lease))
-    sent = outbox_deliver()
-    due = outbox_next_due()
+    sent = outbox_deliver() + webhook_deliver()
+    due = min((at for at in (outbox_next_due(), outbox_next_due(model=WebhookDelivery)) if at), default=None)
     if due is not None:  # the domain clock may be frozen (tests): the wait, not the moment, carries over
         delivery_queue_by(timezone.now() + max(due - dates.now(), dt.timedelta(0)))
     return sent

@@ -6,11 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from offerdesk.accounts.access import access_finance_scope, access_get, access_payment_scope, access_scoped
 from offerdesk.accounts.models import User
+from offerdesk.core import parsing
+from offerdesk.core.errors import NotFound
 from offerdesk.core.money import quantize
 from offerdesk.partners.models import Partner
 from offerdesk.redemptions.models import RedemptionRequest
@@ -50,6 +53,36 @@ class OwedLine:
 def exchange_rate_entry_on(*, currency: str, on: dt.date) -> ExchangeRate | None:
     """The entry in effect on a date: the newest date on or before it, and of that date the latest entered."""
     return ExchangeRate.objects.filter(currency=currency, effective_from__lte=on).order_by(*RATE_ORDER).first()
+
+
+def exchange_rate_list(*, user: User) -> QuerySet[ExchangeRate]:
+    """Every rate entry ever made, the one in effect first for each currency and date: finance's back office."""
+    return ExchangeRate.objects.filter(access_finance_scope(user)).order_by("currency", *RATE_ORDER)
+
+
+@dataclass(frozen=True)
+class RateInEffect:
+    """A currency's rate on a day, and the entry it comes from (none for USD: always 1)."""
+
+    currency: str
+    on: dt.date
+    rate: Decimal
+    entry: ExchangeRate | None
+
+
+def exchange_rate_in_effect(*, user: User, currency: Any, on: Any) -> RateInEffect:
+    """The rate in effect for a currency on a day, if the user may read rates; none entered yet is not found.
+    A bad currency or day is refused by its field (OD-IN-01)."""
+    code = parsing.parse_choice(
+        currency.upper() if isinstance(currency, str) else currency, field="currency", choices=parsing.currencies()
+    )
+    day = parsing.parse_date(on, field="on")
+    if code == USD:
+        return RateInEffect(code, day, Decimal(1), None)
+    entry = exchange_rate_list(user=user).filter(currency=code, effective_from__lte=day).order_by(*RATE_ORDER).first()
+    if entry is None:
+        raise NotFound(f"no {code} rate is in effect on {day}")
+    return RateInEffect(code, day, entry.rate, entry)
 
 
 def exchange_rate_on(*, currency: str, on: dt.date) -> Decimal | None:

@@ -34,6 +34,7 @@ from offerdesk.vouchers.models import Voucher
 from offerdesk.vouchers.services import voucher_commit_payment
 
 from .choices import ITEM_TRANSITIONS, RUN_TRANSITIONS, ItemStatus, PaymentKind, RunStatus
+from .events import payment_paid, payment_scheduled, statement_published
 from .lock_objects import payment_lock, payment_run_item_lock, payment_run_lock, payments_lock
 from .models import ExchangeRate, Payment, PaymentConversion, PaymentReversal, PaymentRun, PaymentRunItem, Statement
 from .selectors import (
@@ -184,6 +185,7 @@ def payment_for_approval(
         target=payment,
         data={"amount": str(amount), "payable_on": payment.payable_on, **basis},
     )
+    payment_scheduled(payment)
     return payment
 
 
@@ -445,6 +447,8 @@ def _settle(actor: User, item: PaymentRunItem, new: ItemStatus, *, reason: str =
             **({"reason": reason} if reason else {}),
         },
     )
+    if new == ItemStatus.PAID:
+        payment_paid(item)
     run = item.run
     if not run.items.filter(status=ItemStatus.PENDING).exists():
         run.closed_at = dates.now()
@@ -602,6 +606,7 @@ def statements_publish(*, on: dt.date | str) -> dict[str, int]:
             },
             target=row,
         )
+        statement_published(row)
         published.append(row)
     if published:
         audit_record_many(

@@ -67,6 +67,8 @@ class MfaRequiredMiddleware:
         match = request.resolver_match
         if match is None or match.url_name in ENROLMENT_URL_NAMES or not mfa_required_for(request.user):
             return None
+        if "api-v1" in match.namespaces:
+            return None  # the API answers for itself: 403 in a problem document, not a redirect (api/auth.py)
         if is_mfa_enabled(request.user):
             return None
         messages.warning(request, "Your role signs in with a second factor: set up an authenticator app first.")

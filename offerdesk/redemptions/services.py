@@ -20,6 +20,7 @@ from offerdesk.catalogue.rules.facts import ExistingRequest, fail
 from offerdesk.catalogue.selectors import document_template, offer_spec, params_for
 from offerdesk.core import dates, parsing
 from offerdesk.core.errors import InvalidInput, RuleViolation
+from offerdesk.notifications.choices import WebhookEvent
 from offerdesk.partners.models import Partner
 from offerdesk.vouchers.choices import VoucherStatus
 from offerdesk.vouchers.lock_objects import voucher_lock
@@ -28,6 +29,7 @@ from offerdesk.vouchers.selectors import customer_facts, partner_facts
 from offerdesk.vouchers.services import voucher_bind_partner, voucher_set_status
 
 from .choices import RequestKind, RequestStatus, SignatureParty
+from .events import request_event
 from .models import RedemptionRequest, Signature
 
 
@@ -246,4 +248,5 @@ def redemption_submit(
             "sla_due_on": request.sla_due_on,
         },
     )
+    request_event(request, WebhookEvent.REQUEST_SUBMITTED)
     return request

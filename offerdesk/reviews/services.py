@@ -24,10 +24,11 @@ from offerdesk.core import dates, parsing
 from offerdesk.core.errors import InvalidInput
 from offerdesk.core.money import format_usd
 from offerdesk.core.transitions import transition_apply
-from offerdesk.notifications.choices import NoticeKind
+from offerdesk.notifications.choices import NoticeKind, WebhookEvent
 from offerdesk.notifications.services import notice_queue, outbox_deliver_on_commit
 from offerdesk.payouts.services import payment_for_approval
 from offerdesk.redemptions.choices import REQUEST_TRANSITIONS, RequestKind, RequestStatus
+from offerdesk.redemptions.events import request_event
 from offerdesk.redemptions.lock_objects import request_lock
 from offerdesk.redemptions.models import RedemptionRequest
 from offerdesk.redemptions.services import redemption_figures
@@ -129,6 +130,13 @@ def review_approve(*, actor: User | None, request: RedemptionRequest, reason: st
             "payable_on": payment.payable_on if payment else None,
         },
     )
+    request_event(
+        request,
+        WebhookEvent.REQUEST_APPROVED,
+        payment=payment.pk if payment else None,
+        amount=f"{payment.amount:.2f}" if payment else None,
+        payable_on=payment.payable_on.isoformat() if payment else None,
+    )
     _notify_partner(
         request,
         voucher,
@@ -176,6 +184,7 @@ def review_reject(
         if voucher.status == VoucherStatus.REDEEMING:
             voucher_set_status(voucher=voucher, new=VoucherStatus.OPEN)
     audit_record(actor=actor, action="review.reject", target=request, data={"reason": reason, "reason_code": code})
+    request_event(request, WebhookEvent.REQUEST_REJECTED, reason=reason, reason_code=code)
     _notify_partner(request, voucher, NoticeKind.REQUEST_REJECTED, reason=reason)
     return request
 
@@ -200,6 +209,7 @@ def review_request_info(*, actor: User | None, request: RedemptionRequest, quest
         request=request, outcome=Outcome.INFO_REQUESTED, reason=question, decided_at=now, decided_by=actor
     )
     audit_record(actor=actor, action="review.request_info", target=request, data={"question": question})
+    request_event(request, WebhookEvent.REQUEST_NEEDS_INFORMATION, question=question)
     _notify_partner(request, voucher, NoticeKind.INFO_REQUESTED, reason=question)
     return request
 

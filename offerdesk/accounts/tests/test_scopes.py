@@ -17,6 +17,7 @@ import pytest
 
 import offerdesk
 from offerdesk.accounts.models import User
+from offerdesk.apikeys.services import api_token_create
 from offerdesk.audit.models import AuditEvent
 from offerdesk.core.errors import NotFound
 from offerdesk.customers.models import Customer
@@ -127,6 +128,13 @@ ENTITIES = {
             _only(Payment),
             frozenset({*STAFF - {"seller"}, *FABRIKAM_SIDE}),
             touch=lambda p: (p.voucher.customer.name, p.request.kind, p.partner.name),
+        ),
+        Entity(
+            "apikeys",
+            "api_token",
+            lambda w: api_token_create(actor=w["users"]["owner"], name="PSA", scope="read").token,
+            frozenset({"owner"}),  # a token is its user's alone: not a colleague's, not a superuser's
+            touch=lambda t: t.user_id,
         ),
         Entity(
             "payouts",
@@ -246,7 +254,7 @@ def scoped_getters() -> set[str]:
 def test_every_scoped_selector_is_in_the_matrix() -> None:
     assert scoped_getters() == {f"{name}_get_for" for name in ENTITIES}
     assert set(PERSONAS) >= {p for e in ENTITIES.values() for p in e.insiders}
-    assert len(ENTITIES) * len(PERSONAS) == 208  # the matrix: 16 scoped selectors × 13 personas
+    assert len(ENTITIES) * len(PERSONAS) == 221  # the matrix: 17 scoped selectors × 13 personas
 
 
 @pytest.mark.parametrize("name", sorted(ENTITIES))

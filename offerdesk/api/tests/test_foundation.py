@@ -115,6 +115,8 @@ def test_a_token_makes_no_other_token_but_the_session_does(cast: Cast) -> None:
     )
     assert made.status_code == 201, made.content
     assert Api(None, secret=made.json()["secret"]).get("/tokens/").status_code == 200
+    listed = Api(None, secret=made.json()["secret"]).get(f"/tokens/{made.json()['id']}").json()
+    assert made.json()["created_at"] == listed["created_at"] and listed["created_at"].endswith("Z")  # UTC, always
 
 
 # ------------------------------------------------------------------------------------------ problems
@@ -248,3 +250,11 @@ def test_a_page_costs_the_same_queries_with_one_item_and_with_fifty(cast: Cast) 
     _vouchers(cast, 49, first=800)
     fifty = _queries(pat, "/vouchers/", {"limit": 50})
     assert one == fifty == 2  # the token with its user, the page
+
+
+@override_settings(OFFERDESK_MFA_REQUIRED=True)
+def test_a_session_without_its_second_factor_is_refused_in_a_problem_not_redirected(cast: Cast) -> None:
+    client = Client()
+    client.force_login(cast.reviewer)
+    response = client.get("/api/v1/vouchers/")
+    assert response.status_code == 403 and "second factor" in problem_of(response)["detail"]

@@ -231,6 +231,13 @@ OFFERDESK_OUTBOX_RETRY_CAP = float(os.environ.get("OFFERDESK_OUTBOX_RETRY_CAP", 
 OFFERDESK_OUTBOX_LEASE = float(os.environ.get("OFFERDESK_OUTBOX_LEASE", "600"))
 OFFERDESK_OUTBOX_BATCH = int(os.environ.get("OFFERDESK_OUTBOX_BATCH", "100"))
 
+# Webhooks (ADR 33), delivered by the outbox's worker under the settings above: how long a receiver has to answer
+# (seconds); how long a rotated-out secret still signs next to the new one (hours); whether a subscription may
+# name this machine (loopback, plain http): development and tests only — a private-network address never.
+OFFERDESK_WEBHOOK_TIMEOUT = float(os.environ.get("OFFERDESK_WEBHOOK_TIMEOUT", "10"))
+OFFERDESK_WEBHOOK_ROTATION_HOURS = int(os.environ.get("OFFERDESK_WEBHOOK_ROTATION_HOURS", "24"))
+OFFERDESK_WEBHOOK_ALLOW_LOCAL = env_bool("OFFERDESK_WEBHOOK_ALLOW_LOCAL", DEBUG)
+
 # The REST API (ADR 29): personal tokens' default and longest validity (days); how long an Idempotency-Key's
 # answer is kept (hours), and after how long a key still "running" (its process died) may be claimed again
 # (seconds); requests per token (or per address, unauthenticated) and period (s, m, h or d); the largest JSON

@@ -22,6 +22,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 _backend = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 MAILERS = {"default": {"BACKEND": _backend, "OPTIONS": mailer_options(_backend, use_tls=True)}}
 OFFERDESK_DEMO_ALLOWED = False  # the demo's users have a published password
+OFFERDESK_WEBHOOK_ALLOW_LOCAL = False  # a webhook never goes to this machine or its network (SSRF)
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer probes the app server over plain HTTP

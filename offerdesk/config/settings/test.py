@@ -13,3 +13,5 @@ OFFERDESK_MFA_REQUIRED = env_bool("OFFERDESK_MFA_REQUIRED", False)  # the tests 
 # A test's requests never write the session just to push its expiry back (pinned query counts stay exact
 # on a slow machine); the idle-session test moves the clock by hours.
 OFFERDESK_SESSION_REFRESH_SECONDS = 600
+OFFERDESK_WEBHOOK_ALLOW_LOCAL = True  # the tests' receivers listen on loopback
+OFFERDESK_WEBHOOK_TIMEOUT = 5

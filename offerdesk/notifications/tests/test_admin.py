@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from offerdesk.notifications.choices import NoticeKind, OutboxStatus
-from offerdesk.notifications.models import OutboxMessage
+from offerdesk.notifications.models import OutboxMessage, WebhookDelivery, WebhookSubscription
 from offerdesk.notifications.services import notice_queue, outbox_deliver, outbox_message_id
 from tests.factories import audit_events, on
 from tests.smtp import SmtpServer
@@ -39,3 +39,22 @@ def test_the_admin_re_sends_the_selected_messages(admin_client: Any, smtp: SmtpS
     OutboxMessage.objects.filter(pk=dead.pk).update(status=OutboxStatus.SENDING)
     refused = admin_client.post(url, {"action": "resend", "_selected_action": [dead.pk]}, follow=True)
     assert "is being sent: its worker holds it" in refused.content.decode()
+
+
+def test_the_admin_shows_webhook_deliveries_and_never_a_subscriptions_secret(admin_client: Any) -> None:
+    # Given a subscription with a delivery and one attempt at it
+    secret = "whsec_" + "S" * 43
+    hook = WebhookSubscription.objects.create(url="https://93.184.216.34/h", events=["payment.paid"], secret=secret)
+    delivery = WebhookDelivery.objects.create(
+        subscription=hook, event_type="payment.paid", webhook_id="msg_admin", payload="{}"
+    )
+    delivery.attempts_made.create(started_at=delivery.created_at, status_code=503, error="HTTP 503")
+    # Then both pages show, the delivery with its attempts, and the secret appears on neither
+    pages = [
+        admin_client.get(reverse("admin:notifications_webhooksubscription_change", args=[hook.pk])),
+        admin_client.get(reverse("admin:notifications_webhookdelivery_change", args=[delivery.pk])),
+        admin_client.get(reverse("admin:notifications_webhookdelivery_changelist")),
+    ]
+    assert [p.status_code for p in pages] == [200, 200, 200]
+    assert "HTTP 503" in pages[1].content.decode() and "msg_admin" in pages[2].content.decode()
+    assert not any(secret in p.content.decode() for p in pages)

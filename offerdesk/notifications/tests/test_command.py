@@ -16,8 +16,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from offerdesk.notifications.choices import NoticeKind, OutboxStatus
-from offerdesk.notifications.models import OutboxMessage
+from offerdesk.notifications.models import OutboxMessage, WebhookDelivery
 from offerdesk.notifications.services import notice_queue, outbox_message_id
+from offerdesk.notifications.webhooks import webhook_ping, webhook_subscription_create
 from tests.factories import Cast, audit_events, on, snapshot
 from tests.smtp import SmtpServer
 
@@ -115,3 +116,23 @@ def test_the_console_command_exits_0_done_1_refused_2_usage() -> None:
     assert refused.returncode == 1 and "--status: must be one of" in refused.stderr and "OD-IN-01" in refused.stderr
     usage = run("resend")
     assert usage.returncode == 2 and "invalid choice" in usage.stderr
+
+
+def test_webhook_deliveries_are_listed_delivered_and_replayed_by_the_command(cast: Cast) -> None:
+    # Given a program-wide subscription whose receiver nobody listens at (the discard port), and a ping to it
+    made = webhook_subscription_create(actor=cast.operator, url="http://127.0.0.1:9/", events=["payment.paid"])
+    with on("2024-03-01", "09:00"):
+        ping = webhook_ping(actor=cast.operator, subscription=made.subscription)
+        # When the command delivers: the connection is refused, so it waits its backoff
+        assert outbox("webhook-deliver") == {"ok": True, "sent": 0}
+    [row] = outbox("webhooks", "--status", "pending")["deliveries"]
+    assert (row["id"], row["webhook_id"], row["attempts"], row["status"]) == (ping.pk, ping.webhook_id, 1, "pending")
+    assert "Connection" in row["last_error"] or "refused" in row["last_error"].lower()
+    # Then an operator replays it (due now, attempts afresh), on the audit trail
+    assert outbox("webhook-replay", str(ping.pk), "--user", "omar") == {"ok": True, "queued": [ping.pk]}
+    assert WebhookDelivery.objects.get(pk=ping.pk).attempts == 0
+    [event] = audit_events("webhook.replay", "done")
+    assert event.actor_label == "omar" and event.data["id"] == ping.webhook_id
+    # and an unknown delivery is refused by its field
+    with pytest.raises(CommandError, match="ids: no webhook delivery 999"):
+        outbox("webhook-replay", "999")

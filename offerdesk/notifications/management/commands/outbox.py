@@ -1,4 +1,5 @@
-"""`offerdesk outbox list|retry|retry-dead|deliver [--json]`: what the outbox holds, re-sending, delivering now.
+"""`offerdesk outbox list|retry|retry-dead|deliver [--json]`: what the outbox holds, re-sending, delivering now;
+`offerdesk outbox webhooks|webhook-replay|webhook-deliver [--json]`: the same for webhook deliveries (ADR 33).
 
 Exit status 0 done, 1 refused (one line naming the field and the rule), 2 usage."""
 
@@ -12,9 +13,10 @@ from offerdesk.accounts.models import User
 from offerdesk.core import parsing
 from offerdesk.core.cli import OfferDeskCommand, command_user
 from offerdesk.notifications.choices import OutboxStatus
-from offerdesk.notifications.models import OutboxMessage
-from offerdesk.notifications.selectors import outbox_list_unscoped
+from offerdesk.notifications.models import OutboxMessage, WebhookDelivery
+from offerdesk.notifications.selectors import outbox_list_unscoped, webhook_deliveries_unscoped
 from offerdesk.notifications.services import outbox_deliver, outbox_message_id, outbox_retry, outbox_retry_dead
+from offerdesk.notifications.webhooks import webhook_deliver, webhook_delivery_replay
 
 
 def _row(message: OutboxMessage) -> dict[str, Any]:
@@ -35,6 +37,23 @@ def _row(message: OutboxMessage) -> dict[str, Any]:
     }
 
 
+def _webhook_row(delivery: WebhookDelivery) -> dict[str, Any]:
+    return {
+        "id": delivery.pk,
+        "webhook_id": delivery.webhook_id,
+        "subscription": delivery.subscription_id,
+        "url": delivery.subscription.url,
+        "event": delivery.event_type,
+        "status": delivery.status,
+        "attempts": delivery.attempts,
+        "last_status_code": delivery.last_status_code,
+        "next_attempt_at": delivery.next_attempt_at if delivery.status == OutboxStatus.PENDING else None,
+        "last_error": delivery.last_error,
+        "created_at": delivery.created_at,
+        "sent_at": delivery.sent_at,
+    }
+
+
 class Command(OfferDeskCommand):
     help = (
         "The outbox: list its messages, re-send some (by id) or every dead letter (audited, as an operator or the "
@@ -51,9 +70,15 @@ class Command(OfferDeskCommand):
         retry.add_argument("ids", nargs="+", help="The messages' ids (see `outbox list`).")
         dead = sub.add_parser("retry-dead", help="Send every dead letter again, due now.")
         sub.add_parser("deliver", help="Deliver what is due now, as a worker would; prints how many left.")
+        hooks = sub.add_parser("webhooks", help="The webhook deliveries, oldest first: status, attempts, last code.")
+        hooks.add_argument("--status", help=f"Only those in one status: {', '.join(OutboxStatus.values)}.")
+        hooks.add_argument("--limit", default="100", help="At most this many, the newest (default 100; 0: all).")
+        replay = sub.add_parser("webhook-replay", help="Send these webhook deliveries again (same webhook-id).")
+        replay.add_argument("ids", nargs="+", help="The deliveries' ids (see `outbox webhooks`).")
+        sub.add_parser("webhook-deliver", help="Deliver the webhooks due now, as a worker would.")
         for each in sub.choices.values():
             each.add_argument("--json", action="store_true", help="Print the result as one JSON document.")
-        for each in (retry, dead):
+        for each in (retry, dead, replay):
             each.add_argument("--user", help="The operator's username, kept on the audit trail (default: the system).")
 
     def run(self, **options: Any) -> Any:
@@ -97,4 +122,37 @@ class Command(OfferDeskCommand):
     def _deliver(self, options: dict[str, Any]) -> dict[str, Any]:
         sent = outbox_deliver()
         self.say(f"{sent} message(s) sent")
+        return {"ok": True, "sent": sent}
+
+    def _webhooks(self, options: dict[str, Any]) -> dict[str, Any]:
+        status = options["status"]
+        if status is not None:
+            status = OutboxStatus(parsing.parse_choice(status, field="--status", choices=OutboxStatus.values))
+        limit = parsing.parse_whole(options["limit"], field="--limit")
+        deliveries = webhook_deliveries_unscoped(status=status)
+        total = deliveries.count()
+        rows = list(reversed(deliveries.order_by("-id")[:limit])) if limit else list(deliveries)
+        for d in rows:
+            code = d.last_status_code or "-"
+            self.say(
+                f"#{d.pk:<6} {d.status:<8} {d.attempts:>2} tries {code!s:>4} {d.event_type:<26} "
+                f"{d.webhook_id} {d.subscription.url[:60]}"
+            )
+        self.say(f"{len(rows)} of {total} delivery(ies)")
+        return {"ok": True, "total": total, "deliveries": [_webhook_row(d) for d in rows]}
+
+    def _webhook_replay(self, options: dict[str, Any]) -> dict[str, Any]:
+        actor = self._actor(options["user"])
+        numbers = [parsing.parse_whole(raw, field="ids", minimum=1) for raw in options["ids"]]
+        found = {d.pk: d for d in webhook_deliveries_unscoped().filter(pk__in=numbers)}
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            raise parsing.refuse("ids", f"no webhook delivery {', '.join(map(str, missing))}")
+        again = [webhook_delivery_replay(actor=actor, delivery=found[n]) for n in numbers]
+        self.say(f"{len(again)} delivery(ies) queued to be sent again: {', '.join(f'#{d.pk}' for d in again)}")
+        return {"ok": True, "queued": [d.pk for d in again]}
+
+    def _webhook_deliver(self, options: dict[str, Any]) -> dict[str, Any]:
+        sent = webhook_deliver()
+        self.say(f"{sent} webhook(s) delivered")
         return {"ok": True, "sent": sent}
