@@ -38,7 +38,7 @@ from offerdesk.vouchers.selectors import voucher_presented
 
 from .auth import caller
 from .lists import ListParams, Page, page_of
-from .requests import RequestDetailOut, submitted_detail
+from .requests import RequestDetailOut, request_detail
 from .schemas import Input, Money
 
 router = Router(tags=["documents"])
@@ -277,7 +277,7 @@ def document_upload_op(
         users_deployed=users_deployed,
         workload_users=_workload_users(workload_users),
     )
-    return Status(201, submitted_detail(request, submitted))
+    return Status(201, request_detail(request, submitted))
 
 
 class SignatureCheckOut(Schema):
@@ -388,4 +388,4 @@ def document_decline_op(request: HttpRequest, key: str, body: DeclineIn) -> Docu
 def document_submit_op(request: HttpRequest, key: str) -> Status[RequestDetailOut]:
     user = caller(request)
     submitted = document_submit(actor=user, document=document_get_for(user=user, key=key))
-    return Status(201, submitted_detail(request, submitted))
+    return Status(201, request_detail(request, submitted))

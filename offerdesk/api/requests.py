@@ -124,11 +124,6 @@ def request_detail(request: HttpRequest, found: RedemptionRequest) -> RequestDet
     )
 
 
-def submitted_detail(request: HttpRequest, submitted: RedemptionRequest) -> RequestDetailOut:
-    """A request just made, read back as every later read shows it (its times in UTC, as stored)."""
-    return request_detail(request, request_get_for(user=caller(request), key=submitted.pk))
-
-
 class RequestFilters(ListParams):
     status: str = Field("", description=f"One status: {', '.join(RequestStatus.values)}.")
     kind: str = Field("", description=f"One kind: {', '.join(RequestKind.values)}.")
@@ -169,7 +164,7 @@ class SubmitIn(Input):
 def request_submit_op(request: HttpRequest, body: SubmitIn) -> Status[RequestDetailOut]:
     user = caller(request)
     found = document_get_for(user=user, key=parsing.parse_name(body.document, field="document", max_length=32))
-    return Status(201, submitted_detail(request, document_submit(actor=user, document=found)))
+    return Status(201, request_detail(request, document_submit(actor=user, document=found)))
 
 
 # Paths of a fixed word before the request's ID: "/signatures/…" is never taken for a request.
