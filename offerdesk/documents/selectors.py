@@ -7,7 +7,10 @@ from django.db.models import QuerySet
 
 from offerdesk.accounts.access import access_document_scope, access_get, access_scoped
 from offerdesk.accounts.models import User
+from offerdesk.core import parsing
+from offerdesk.redemptions.choices import RequestKind
 
+from .choices import DocumentStatus
 from .models import Document
 
 
@@ -17,6 +20,18 @@ def document_list(*, user: User) -> QuerySet[Document]:
         Document.objects.select_related("voucher__offer__program", "voucher__customer", "partner", "request"),
         access_document_scope(user),
     ).order_by("-created_at", "-id")
+
+
+def document_search(*, user: User, status: str = "", kind: str = "", voucher: str = "") -> QuerySet[Document]:
+    """The documents the user may see, of a status, a kind and a voucher ID (each optional; OD-IN-01)."""
+    qs = document_list(user=user)
+    if status:
+        qs = qs.filter(status=parsing.parse_choice(status, field="status", choices=DocumentStatus.values))
+    if kind:
+        qs = qs.filter(kind=parsing.parse_choice(kind, field="kind", choices=RequestKind.values))
+    if voucher:
+        qs = qs.filter(voucher__code=parsing.parse_name(voucher, field="voucher", max_length=32).upper())
+    return qs
 
 
 def document_get_for(*, user: User, key: str) -> Document:

@@ -57,6 +57,9 @@ SIGNING_STEP: dict[str, tuple[str, str]] = {
     SignatureParty.CUSTOMER: (DocumentStatus.AWAITING_CUSTOMER, DocumentStatus.SEALED),
 }
 USER_AGENT_LENGTH = 500
+# Who checks a file someone sent (document_verify): the review desk, the operators, finance and the auditors (a
+# seller or an FPM reads documents only through the requests it may see). The portal and the API ask it.
+VERIFY_ROLES = frozenset({Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR})
 
 
 def sha256_of(data: bytes) -> str:

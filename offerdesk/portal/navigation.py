@@ -49,12 +49,12 @@ STAFF = (
     NavEntry("Vouchers", "portal:staff-vouchers"),
     NavEntry("Partners", "portal:staff-partners"),
     NavEntry("Catalogue", "portal:staff-catalogue"),  # views.catalogue.READERS: every staff role (FPMs have FPM)
-    # views.review.DESK_ROLES: reviewers work the queue, operators and auditors read it.
+    # reviews.services.DESK_ROLES: reviewers work the queue, operators and auditors read it.
     NavEntry("Review queue", "portal:review-queue", roles=frozenset({Role.REVIEWER, Role.OPERATOR, Role.AUDITOR})),
     NavEntry(
         "Verify a document",
         "portal:staff-verify",
-        roles=frozenset({Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR}),  # views.staff.VERIFY_ROLES
+        roles=frozenset({Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR}),  # documents.services.VERIFY_ROLES
     ),
     NavEntry("Audit trail", "portal:staff-audit", roles=frozenset({Role.OPERATOR, Role.AUDITOR})),  # AUDIT_ROLES
     *(  # views.finance.FINANCE_ROLES

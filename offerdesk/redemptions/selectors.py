@@ -6,7 +6,9 @@ from django.db.models import QuerySet
 
 from offerdesk.accounts.access import access_get, access_request_scope, access_scoped, access_signature_scope
 from offerdesk.accounts.models import User
+from offerdesk.core import parsing
 
+from .choices import RequestKind, RequestStatus
 from .models import RedemptionRequest, Signature
 
 
@@ -17,6 +19,18 @@ def request_list(*, user: User) -> QuerySet[RedemptionRequest]:
         RedemptionRequest.objects.select_related("voucher__offer__program", "voucher__customer", "partner"),
         access_request_scope(user),
     )
+
+
+def request_search(*, user: User, status: str = "", kind: str = "", voucher: str = "") -> QuerySet[RedemptionRequest]:
+    """The requests the user may see, of a status, a kind and a voucher ID (each optional; OD-IN-01)."""
+    qs = request_list(user=user)
+    if status:
+        qs = qs.filter(status=parsing.parse_choice(status, field="status", choices=RequestStatus.values))
+    if kind:
+        qs = qs.filter(kind=parsing.parse_choice(kind, field="kind", choices=RequestKind.values))
+    if voucher:
+        qs = qs.filter(voucher__code=parsing.parse_name(voucher, field="voucher", max_length=32).upper())
+    return qs
 
 
 def request_get_for(*, user: User, key: int) -> RedemptionRequest:

@@ -43,6 +43,9 @@ from .selectors import approval_facts, request_parties
 
 REVIEW_ROLES = frozenset({Role.REVIEWER})
 VERIFY_ROLES = frozenset({Role.REVIEWER, Role.OPERATOR})  # who records the users Microsoft verified
+# Who opens the review desk (the queue, a request's file): reviewers work it, operators and auditors read it
+# (product.md); finance, sellers, FPMs and tenants' users have no business there. The portal and the API ask it.
+DESK_ROLES = frozenset({Role.REVIEWER, Role.OPERATOR, Role.AUDITOR})
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 # What an answer may attach, told by the file's first bytes, never by its name or declared type.
 ATTACHMENT_KINDS = {b"%PDF-": ".pdf", b"\x89PNG\r\n\x1a\n": ".png", b"\xff\xd8\xff": ".jpg"}

@@ -21,7 +21,6 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
 from offerdesk.accounts.access import access_require_role
-from offerdesk.accounts.choices import Role
 from offerdesk.accounts.models import User
 from offerdesk.catalogue.selectors import offer_spec
 from offerdesk.core import dates
@@ -46,6 +45,7 @@ from offerdesk.reviews.selectors import (
     sla_clock,
 )
 from offerdesk.reviews.services import (
+    DESK_ROLES,
     REVIEW_ROLES,
     VERIFY_ROLES,
     review_approve,
@@ -55,9 +55,6 @@ from offerdesk.reviews.services import (
 )
 
 P = ParamSpec("P")
-# Reviewers work the desk; operators read it and record verified users (the service lets them); auditors read
-# everything and change nothing (product.md). Finance, sellers, FPMs and tenants' users have no business here.
-DESK_ROLES = frozenset({Role.REVIEWER, Role.OPERATOR, Role.AUDITOR})
 QUEUE = "portal/review/queue.html"
 REQUEST = "portal/review/request.html"
 SOD_RULE = "OD-SOD-01"

@@ -12,15 +12,12 @@ from django.views.decorators.http import require_http_methods
 from offerdesk.accounts.access import access_require_role
 from offerdesk.accounts.models import Role
 from offerdesk.core import dates, parsing
-from offerdesk.documents.services import document_verify
+from offerdesk.documents.services import VERIFY_ROLES, document_verify
 from offerdesk.portal.dashboards import dashboards_for
 from offerdesk.portal.errors import form_status, portal_view, refusals_on, render_form, signed_in_user
 from offerdesk.portal.forms.staff import DashboardForm, VerifyForm
 
 STAFF_HOME_ROLES = frozenset({Role.SELLER, Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR, Role.FPM})
-# Who checks a file someone sent: the review desk, the operators, finance and the auditors (a seller or an FPM
-# reads documents only through the requests it may see).
-VERIFY_ROLES = frozenset({Role.OPERATOR, Role.REVIEWER, Role.FINANCE, Role.AUDITOR})
 
 
 @login_required
