@@ -6,6 +6,7 @@ request answers 422, and while the first is still running, 409. Keys are per use
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable
 
 from django.conf import settings
@@ -31,12 +32,23 @@ REPLAYED = "Idempotent-Replayed"
 NOT_KEPT = frozenset({401, 403, 408, 429})
 
 
+def _body_of(request: HttpRequest) -> bytes:
+    """The request's body, read once and kept for the view: an upload larger than Django's in-memory limit for
+    plain bodies (DATA_UPLOAD_MAX_MEMORY_SIZE) is read too, since `_too_large` bounded it already; the
+    multipart parser then reads the kept copy, as it would have read `request.body`."""
+    if not hasattr(request, "_body"):
+        data = request.read()
+        request._body = data  # type: ignore[attr-defined]  # what HttpRequest.body keeps, so that
+        request._stream = io.BytesIO(data)  # type: ignore[attr-defined]  # POST and FILES parse from it
+    return request.body
+
+
 def _fingerprint(request: HttpRequest) -> str:
     digest = hashlib.sha256()
     for part in (request.method, request.path, request.META.get("QUERY_STRING"), request.content_type):
         part = part or ""
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    digest.update(request.body)
+    digest.update(_body_of(request))
     return digest.hexdigest()
 
 
@@ -83,13 +95,12 @@ class ApiWriteMiddleware:
 
     @staticmethod
     def _too_large(request: HttpRequest) -> HttpResponse | None:
-        if request.content_type == "multipart/form-data":
-            return None  # a document upload: its own limit (documents.reading.MAX_BYTES) and Django's apply
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        limit = settings.OFFERDESK_API_MAX_BODY_BYTES
+        upload = request.content_type == "multipart/form-data"  # a document upload: a PDF of up to 20 MB
+        limit = settings.OFFERDESK_API_MAX_UPLOAD_BYTES if upload else settings.OFFERDESK_API_MAX_BODY_BYTES
         if length > limit:
             return problem(
                 413,

@@ -161,3 +161,16 @@ def test_a_page_of_documents_costs_the_same_queries_with_one_and_with_many(cast:
     prepare(6, 800)
     assert queries(pat, "/documents/", {"limit": 50}) == one == 2  # the token with its user, the page
     assert queries(pat, f"/documents/{key}") == detail == 3  # the token, the document, its signatures
+
+
+def test_an_upload_larger_than_djangos_memory_limit_is_read_with_its_key_and_a_huge_one_refused(
+    cast: Cast, cso: Voucher
+) -> None:
+    # A 3 MB file is above DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): the idempotency key still reads it
+    padded = pdf_with_text("Our own SOW form") + b"%" + b"0" * (3 * 1024 * 1024)
+    refused = call(Api(cast.pat), "UPLOAD", "/documents/upload", _upload_form(cso, padded), key="big-1")
+    assert refused.status_code == 422 and problem_of(refused)["rules"] == ["CSO-RED-02"]
+    huge = pdf_with_text("x") + b"0" * (22 * 1024 * 1024)
+    too_large = call(Api(cast.pat), "UPLOAD", "/documents/upload", _upload_form(cso, huge), key="big-2")
+    assert too_large.status_code == 413 and problem_of(too_large)["rules"] == ["OD-IN-01"]
+    assert not Document.objects.filter(origin="uploaded").exists()
