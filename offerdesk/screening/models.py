@@ -83,16 +83,29 @@ class OfferResult:
         return self.failing == 0
 
 
+# A line's id is its screening and its customer: screening × LINE_SPAN + customer (customer ids stay below it).
+LINE_SPAN = 2**32
+
+
+def line_ids(screening_id: int) -> tuple[int, int]:
+    """The first and last id a screening's lines can have: its lines are one range of the primary key."""
+    return int(screening_id) * LINE_SPAN, int(screening_id) * LINE_SPAN + LINE_SPAN - 1
+
+
 class ScreeningLine(models.Model):
     """One customer under every offer of its screening: per offer (by its position in `Screening.offers`), the
     failing rules as a bit mask — 0 for a candidate — and a candidate's cap in cents and variant.
 
     Written by one INSERT … SELECT per screening (ADR 15): one row per customer, not per customer and offer, so a
     million customers are a million rows. No foreign key is checked by the database (the lines are written in
-    the transaction that creates their screening, from the customer table itself) and the one index leads with
-    the screening. The lines are never edited: a nomination made from one is a `ScreeningNomination`."""
+    the transaction that creates their screening, from the customer table itself), and the id is the screening
+    and the customer (`LINE_SPAN`, checked by the database), so the primary key is the one index: a screening's
+    lines are one range of it (`lines_of`), a customer's line one key. The lines are never edited: a nomination
+    made from one is a `ScreeningNomination`."""
 
-    id = models.BigAutoField(primary_key=True)
+    id = models.BigIntegerField(
+        primary_key=True, serialize=False, help_text="The screening × 2**32 + the customer (LINE_SPAN)."
+    )
     screening = models.ForeignKey(
         Screening, on_delete=models.CASCADE, related_name="lines", db_index=False, db_constraint=False
     )
@@ -104,7 +117,16 @@ class ScreeningLine(models.Model):
     variants = PerOffer(of="varchar(20)", help_text="Per offer, a candidate's variant, else null.")
 
     class Meta:
-        indexes = [models.Index(fields=("screening", "customer"), name="screening_line_by_customer")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    customer__gte=0,
+                    customer__lt=LINE_SPAN,
+                    id=models.F("screening") * LINE_SPAN + models.F("customer"),
+                ),
+                name="screening_line_id_is_screening_and_customer",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.customer_id}: {self.failing}"
@@ -142,6 +164,11 @@ class ScreeningNomination(models.Model):
 
     def __str__(self) -> str:
         return f"line #{self.line_id} × offer #{self.offer_id}: nomination #{self.nomination_id}"
+
+
+def lines_of(screening: Screening) -> models.QuerySet[ScreeningLine]:
+    """A screening's lines, read through their range of the primary key (the table's one index)."""
+    return ScreeningLine.objects.filter(pk__range=line_ids(screening.pk), screening=screening)
 
 
 def rule_ids(order: list[str], failing: int) -> list[str]:

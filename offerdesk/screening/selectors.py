@@ -16,7 +16,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from offerdesk.accounts.access import access_get, access_scoped, access_screening_scope
 from offerdesk.accounts.models import User
 
-from .models import OfferResult, Screening, ScreeningLine, ScreeningNomination, cents_to_money, rule_ids
+from .models import OfferResult, Screening, ScreeningLine, ScreeningNomination, cents_to_money, lines_of, rule_ids
 
 
 class Item(Func):
@@ -52,7 +52,7 @@ def screening_lines(
 ) -> QuerySet[ScreeningLine]:
     """A screening's lines with their customer, by TPID; with an offer, `eligible` keeps its candidates (True) or
     the rest (False)."""
-    qs = screening.lines.select_related("screening", "customer").order_by("customer__tpid")
+    qs = lines_of(screening).select_related("screening", "customer").order_by("customer__tpid")
     if offer_code is not None and eligible is not None:
         at = screening.offers.index(offer_code) if offer_code in screening.offers else None
         if at is None:
@@ -64,8 +64,10 @@ def screening_lines(
 
 def screening_results(*, screening: Screening) -> Iterator[tuple[str, str, OfferResult]]:
     """Every customer × offer of a screening, streamed in TPID then offer order: (TPID, name, result)."""
-    lines = screening.lines.order_by("customer__tpid").values_list(
-        "customer__tpid", "customer__name", "failing", "caps", "variants"
+    lines = (
+        lines_of(screening)
+        .order_by("customer__tpid")
+        .values_list("customer__tpid", "customer__name", "failing", "caps", "variants")
     )
     names: dict[tuple[int, int], list[str]] = {}
     for tpid, name, failing, caps, variants in lines.iterator(chunk_size=10_000):
@@ -99,7 +101,7 @@ def screening_candidates(*, screening: Screening) -> int:
     }
     if not counts:
         return 0
-    totals = screening.lines.aggregate(**counts)
+    totals = lines_of(screening).aggregate(**counts)
     return sum(n or 0 for n in totals.values())
 
 
@@ -117,7 +119,7 @@ def screening_summary(*, screening: Screening) -> list[OfferSummary]:
     (grouped in the database by the lines' masks, so a million lines are a few rows here)."""
     summaries = {code: OfferSummary(code) for code in screening.offers}
     totals = {f"cents_{at}": Sum(Item("caps", at)) for at in range(len(screening.offers))}
-    grouped = screening.lines.order_by().values("failing").annotate(n=Count("id"), **totals)
+    grouped = lines_of(screening).order_by().values("failing").annotate(n=Count("id"), **totals)
     rows: Iterable[dict[str, Any]] = grouped  # type: ignore[assignment]  # the cents_N keys are made here
     for row in rows:
         for at, code in enumerate(screening.offers):
