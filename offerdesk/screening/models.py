@@ -107,7 +107,12 @@ class ScreeningLine(models.Model):
         primary_key=True, serialize=False, help_text="The screening × 2**32 + the customer (LINE_SPAN)."
     )
     screening = models.ForeignKey(
-        Screening, on_delete=models.CASCADE, related_name="lines", db_index=False, db_constraint=False
+        # DO_NOTHING: `screening_prune` deletes a screening's lines itself, by their range of the primary key
+        Screening,
+        on_delete=models.DO_NOTHING,
+        related_name="lines",
+        db_index=False,
+        db_constraint=False,
     )
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 
 from offerdesk.accounts.access import MICROSOFT_ROLES, access_require_role
 from offerdesk.accounts.models import User
@@ -20,7 +21,7 @@ from offerdesk.vouchers.models import Nomination
 from offerdesk.vouchers.services import nomination_create
 
 from .lock_objects import screening_line_lock
-from .models import LINE_SPAN, Screening, ScreeningLine, ScreeningNomination, lines_of
+from .models import LINE_SPAN, Screening, ScreeningLine, ScreeningNomination, line_ids, lines_of
 from .selectors import screening_candidates
 from .sql import OfferInput, screening_sql
 
@@ -120,16 +121,16 @@ def screening_line_nominate(
 def screening_prune(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Delete screenings made more than OFFERDESK_SCREENINGS_KEEP_DAYS ago, with their lines (a million customers'
     screening is a million lines). A nomination made from a line stays: it is the vouchers' record, not the
-    screening's. A few statements whatever the size: nothing that is deleted with them refers to a line, so
-    Django deletes the lines (and the screenings' few nominations) by their screening in one statement each instead
-    of reading them first (a pass over the lines of the screenings kept: the lines' one index is their id)."""
+    screening's. A few statements whatever the size: the lines go in one DELETE over their key ranges (the lines'
+    one index is their id, screening × 2³² + customer: the old screenings' ranges come first), never read one by
+    one; then Django deletes the screenings with their few nominations."""
     now = dates.now() if now is None else now
     before = now - dt.timedelta(days=settings.OFFERDESK_SCREENINGS_KEEP_DAYS)
     old = list(Screening.objects.filter(created_at__lt=before).values_list("pk", flat=True))
     if not old:
         return {"screenings": 0, "screening_lines": 0}
-    _, deleted = Screening.objects.filter(pk__in=old).delete()
-    return {
-        "screenings": deleted.get(Screening._meta.label, 0),
-        "screening_lines": deleted.get(ScreeningLine._meta.label, 0),
-    }
+    with transaction.atomic(savepoint=False):  # both or neither
+        in_range = Q(pk__gte=line_ids(min(old))[0], pk__lte=line_ids(max(old))[1])
+        lines, _ = ScreeningLine.objects.filter(in_range, screening_id__in=old).delete()
+        _, deleted = Screening.objects.filter(pk__in=old).delete()
+    return {"screenings": deleted.get(Screening._meta.label, 0), "screening_lines": lines}
