@@ -200,6 +200,13 @@ def _padding_is_clean(sig: Any) -> bool:
     return raw.startswith(der) and not raw[len(der) :].strip(b"\x00")
 
 
+def _certificates_are(sig: Any, allowed: set[bytes]) -> bool:
+    """Every certificate embedded in the signature is one of `allowed`, byte for byte (pyHanko finds the signer
+    among the trust roots by issuer and serial number, so an altered embedded copy would go unnoticed)."""
+    embedded = sig.signed_data["certificates"]
+    return all(choice.chosen.sha256 in allowed for choice in embedded)
+
+
 def document_certificates() -> tuple[asn1_x509.Certificate, ...]:
     """The certificates a seal may be made with: today's, then the retired ones still trusted for what they
     sealed (OFFERDESK_DOCUMENT_RETIRED_CERT_FILES, after a rotation)."""
@@ -232,6 +239,8 @@ def check_signatures(data: bytes) -> tuple[SignatureCheck, ...]:
             continue
         whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
         ours = sig.field_name == SEAL_FIELD and status.signing_cert.sha256 in ours_by_hash
+        if ours:  # the seal carries our certificate itself: a byte changed there is a change (the CMS's
+            clean = clean and _certificates_are(sig, ours_by_hash)  # certificates are outside what it signs)
         checks.append(
             SignatureCheck(
                 field=sig.field_name,

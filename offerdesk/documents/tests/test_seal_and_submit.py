@@ -113,6 +113,18 @@ def test_a_sealed_pdf_changed_by_one_byte_fails(signed: Document) -> None:
     assert not document_verify(data=data + b"\n% appended\n").intact
 
 
+def test_a_byte_changed_in_the_seals_own_certificate_fails(signed: Document) -> None:
+    # The certificate embedded in the seal lies outside what the seal signs: today a changed byte of its name
+    # went unnoticed, since the signer was found among the trust roots by issuer and serial number
+    data = sealed(signed)
+    certificate = document_credentials().certificate.dump().hex().encode()
+    at = data.lower().index(certificate) + 2 * 120  # a byte inside the certificate's names
+    changed = bytearray(data)
+    changed[at] = ord("1") if changed[at] != ord("1") else ord("2")
+    result = document_verify(data=bytes(changed))
+    assert (result.intact, result.reason) == (False, "the file was changed after it was sealed")
+
+
 def test_an_unsealed_document_or_another_file_is_not_an_offerdesk_document(cast: Cast, cso: Voucher) -> None:
     document = prepare(actor=cast.pat, voucher=cso, partner=cast.fabrikam)
     unsealed = document_verify(data=shown(document))
