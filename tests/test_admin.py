@@ -33,7 +33,8 @@ from offerdesk.customers.models import (
 from offerdesk.documents.models import Document, DocumentSignature
 from offerdesk.jobs.models import DailyRun, ScheduledRun, WorkerBeat
 from offerdesk.jobs.services import daily_run, schedule_tick, worker_beat
-from offerdesk.notifications.models import Notice, OutboxMessage
+from offerdesk.notifications.models import Notice, OutboxMessage, WebhookDelivery, WebhookSubscription
+from offerdesk.notifications.webhooks import webhook_subscription_create
 from offerdesk.partners.models import Partner
 from offerdesk.payouts.models import (
     ExchangeRate,
@@ -85,6 +86,8 @@ VIEW_ONLY: set[type[Model]] = {
     Statement,
     OutboxMessage,
     Notice,
+    WebhookSubscription,
+    WebhookDelivery,
 }
 # Reference data: edited in the admin.
 EDITABLE: set[type[Model]] = {
@@ -227,6 +230,8 @@ def everything(desk: Desk) -> Iterator[Desk]:
             offer=offer_get(name_or_code="Customer Success Offer"),
             partner=desk.partner,
         )
+    # The partner's receiver subscribed to approvals: the approval below is a delivery (to a port nobody serves)
+    webhook_subscription_create(actor=desk.partner_user, url="http://127.0.0.1:9/hooks", events=["request.approved"])
     request = submitted_sow(desk, redeemed)
     # A SOW document for the idle voucher, signed by the partner
     document = prepare_document(actor=desk.partner_user, voucher=idle, partner=desk.partner, when="2023-11-01")

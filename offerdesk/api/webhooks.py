@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from offerdesk.notifications.choices import OutboxStatus, WebhookEvent
 from offerdesk.notifications.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from offerdesk.notifications.selectors import (
-    webhook_delivery_get_for,
+    webhook_delivery_of,
     webhook_delivery_list,
     webhook_subscription_get_for,
     webhook_subscription_list,
@@ -208,7 +208,7 @@ def webhook_ping_op(request: HttpRequest, webhook_id: int) -> Status[DeliveryOut
     user = caller(request)
     subscription = webhook_subscription_get_for(user=user, key=webhook_id)
     delivery = webhook_ping(actor=user, subscription=subscription)
-    return Status(202, DeliveryOut.of(webhook_delivery_get_for(subscription=subscription, key=delivery.pk)))
+    return Status(202, DeliveryOut.of(webhook_delivery_of(subscription=subscription, key=delivery.pk)))
 
 
 @router.get(
@@ -238,7 +238,7 @@ def webhook_delivery_list_op(
 )
 def webhook_delivery_get_op(request: HttpRequest, webhook_id: int, delivery_id: int) -> DeliveryOut:
     subscription = webhook_subscription_get_for(user=caller(request), key=webhook_id)
-    return DeliveryOut.of(webhook_delivery_get_for(subscription=subscription, key=delivery_id))
+    return DeliveryOut.of(webhook_delivery_of(subscription=subscription, key=delivery_id))
 
 
 @router.post(
@@ -251,6 +251,6 @@ def webhook_delivery_replay_op(request: HttpRequest, webhook_id: int, delivery_i
     user = caller(request)
     subscription = webhook_subscription_get_for(user=user, key=webhook_id)
     delivery = webhook_delivery_replay(
-        actor=user, delivery=webhook_delivery_get_for(subscription=subscription, key=delivery_id)
+        actor=user, delivery=webhook_delivery_of(subscription=subscription, key=delivery_id)
     )
-    return Status(202, DeliveryOut.of(webhook_delivery_get_for(subscription=subscription, key=delivery.pk)))
+    return Status(202, DeliveryOut.of(webhook_delivery_of(subscription=subscription, key=delivery.pk)))

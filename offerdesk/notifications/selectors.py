@@ -56,7 +56,7 @@ def webhook_delivery_list(*, subscription: WebhookSubscription) -> QuerySet[Webh
     return subscription.deliveries.select_related("subscription").prefetch_related(attempts).order_by("-id")
 
 
-def webhook_delivery_get_for(*, subscription: WebhookSubscription, key: int | str) -> WebhookDelivery:
+def webhook_delivery_of(*, subscription: WebhookSubscription, key: int | str) -> WebhookDelivery:
     """One delivery of a subscription the caller got through its scope."""
     return access_get(webhook_delivery_list(subscription=subscription), what="webhook delivery", pk=key)
 

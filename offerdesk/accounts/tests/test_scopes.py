@@ -24,6 +24,7 @@ from offerdesk.customers.models import Customer
 from offerdesk.documents.services import document_prepare
 from offerdesk.notifications.choices import NoticeKind
 from offerdesk.notifications.models import Notice
+from offerdesk.notifications.webhooks import webhook_subscription_create
 from offerdesk.payouts.models import Payment
 from offerdesk.payouts.selectors import partner_owed
 from offerdesk.payouts.services import payment_run_create
@@ -128,6 +129,17 @@ ENTITIES = {
             _only(Payment),
             frozenset({*STAFF - {"seller"}, *FABRIKAM_SIDE}),
             touch=lambda p: (p.voucher.customer.name, p.request.kind, p.partner.name),
+        ),
+        Entity(
+            "notifications",
+            "webhook_subscription",
+            lambda w: (
+                webhook_subscription_create(
+                    actor=w["users"]["owner"], url="http://127.0.0.1:9/offerdesk", events=["voucher.issued"]
+                ).subscription
+            ),
+            frozenset({"owner", "colleague"}),  # the partner's own users; operators manage the program-wide ones
+            touch=lambda s: s.partner_id,
         ),
         Entity(
             "apikeys",
@@ -254,7 +266,7 @@ def scoped_getters() -> set[str]:
 def test_every_scoped_selector_is_in_the_matrix() -> None:
     assert scoped_getters() == {f"{name}_get_for" for name in ENTITIES}
     assert set(PERSONAS) >= {p for e in ENTITIES.values() for p in e.insiders}
-    assert len(ENTITIES) * len(PERSONAS) == 221  # the matrix: 17 scoped selectors × 13 personas
+    assert len(ENTITIES) * len(PERSONAS) == 234  # the matrix: 18 scoped selectors × 13 personas
 
 
 @pytest.mark.parametrize("name", sorted(ENTITIES))
