@@ -21,9 +21,12 @@ from pydantic import ConfigDict
 
 from offerdesk.core import parsing
 
+from .schemas import WholeNumbersFit
 
-class ListParams(Schema):
-    """What every list takes in its query: where to go on from, how many, in which order."""
+
+class ListParams(WholeNumbersFit):
+    """What every list takes in its query: where to go on from, how many, in which order (and, in each list's
+    filters, whole numbers that fit a database integer)."""
 
     model_config = ConfigDict(extra="forbid")
 
