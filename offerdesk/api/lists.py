@@ -21,12 +21,12 @@ from pydantic import ConfigDict
 
 from offerdesk.core import parsing
 
-from .schemas import WholeNumbersFit
+from .schemas import FitsTheDatabase
 
 
-class ListParams(WholeNumbersFit):
-    """What every list takes in its query: where to go on from, how many, in which order (and, in each list's
-    filters, whole numbers that fit a database integer)."""
+class ListParams(FitsTheDatabase):
+    """What every list takes in its query: where to go on from, how many, in which order (each list's filters
+    holding what fits the database)."""
 
     model_config = ConfigDict(extra="forbid")
 
