@@ -75,7 +75,7 @@ def api_token_make(request: HttpRequest) -> HttpResponse:
 @portal_view
 def api_token(request: HttpRequest, pk: int) -> HttpResponse:
     """One of the user's tokens, and the confirmation its revoking asks for; anyone else's is not found."""
-    token = api_token_get_for(user=signed_in_user(request), pk=pk)
+    token = api_token_get_for(user=signed_in_user(request), key=pk)
     return TemplateResponse(request, TOKEN, {"token": token, "now": dates.now(), "token_start": TOKEN_START})
 
 
