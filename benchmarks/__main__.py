@@ -29,6 +29,7 @@ PARTS = {
     "daily": "benchmarks.daily",  # the daily run over a million vouchers expiring on one day
     "screening": "benchmarks.screening",  # a million customers against every offer, stored line by line
     "documents": "benchmarks.documents",  # generating, sealing, verifying and reading one SOW
+    "api": "benchmarks.api",  # the REST API's voucher reads under 16 connections, as ratios to a hello world
 }
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/offerdesk_bench"
 

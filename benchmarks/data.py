@@ -28,9 +28,11 @@ def customers(n: int, *, prefix: str) -> None:
         )
 
 
-def vouchers(*, prefix: str, offer_id: int, partner_id: int, issue: dt.date, expiry: dt.date) -> int:
+def vouchers(
+    *, prefix: str, offer_id: int, partner_id: int, issue: dt.date, expiry: dt.date, code: str = "BENCH-"
+) -> int:
     """A closed nomination and a live voucher (open or redeeming, alternately) for each `<prefix>` customer,
-    every voucher expiring on `expiry`."""
+    every voucher expiring on `expiry`, its code `<code><nomination id>`."""
     now = dates.now()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -41,9 +43,9 @@ def vouchers(*, prefix: str, offer_id: int, partner_id: int, issue: dt.date, exp
         cursor.execute(
             "INSERT INTO vouchers_voucher (code, offer_id, variant, family, customer_id, nomination_id, partner_id, "
             "face_value, cap_at_issue, issue_date, expiry_date, status, holds_limit, committed_total, created_at, "
-            "updated_at) SELECT 'BENCH-' || n.id, n.offer_id, 'DEP', 'MWSDO', n.customer_id, n.id, %s, 25000, 25000, "
+            "updated_at) SELECT %s || n.id, n.offer_id, 'DEP', 'MWSDO', n.customer_id, n.id, %s, 25000, 25000, "
             "%s, %s, CASE WHEN n.id %% 2 = 0 THEN 'open' ELSE 'redeeming' END, true, 0, %s, %s "
             "FROM vouchers_nomination n JOIN customers_customer c ON c.id = n.customer_id WHERE c.tpid LIKE %s",
-            [partner_id, issue, expiry, now, now, f"{prefix}%"],
+            [code, partner_id, issue, expiry, now, now, f"{prefix}%"],
         )
         return cursor.rowcount

@@ -21,9 +21,12 @@ from pydantic import ConfigDict
 
 from offerdesk.core import parsing
 
+from .schemas import FitsTheDatabase
 
-class ListParams(Schema):
-    """What every list takes in its query: where to go on from, how many, in which order."""
+
+class ListParams(FitsTheDatabase):
+    """What every list takes in its query: where to go on from, how many, in which order (each list's filters
+    holding what fits the database)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -53,13 +53,19 @@ def _fingerprint(request: HttpRequest) -> str:
 
 
 class ApiWriteMiddleware:
-    """The body limit and idempotency keys of the API's writes (POST, PUT, PATCH, DELETE)."""
+    """The body limit and idempotency keys of the API's writes (POST, PUT, PATCH, DELETE); and, for every API
+    request, no NUL character in its path (a text column cannot hold one: PostgreSQL refuses the query)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if not request.path.startswith(API_PREFIX) or request.method in SAFE_METHODS:
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        if "\x00" in request.path:
+            detail = "path: must not contain a NUL character (OD-IN-01)"
+            return problem(400, detail, code="invalid_input", request=request, rules=["OD-IN-01"])
+        if request.method in SAFE_METHODS:
             return self.get_response(request)
         too_large = self._too_large(request)
         if too_large is not None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -146,6 +147,12 @@ def install_problem_handlers(api: NinjaAPI) -> None:
             return problem(400, detail, code="invalid_input", request=request, rules=["OD-IN-01"])
         return problem(exc.status_code, str(exc), code="http_error", request=request)
 
+    def on_unreadable_form(request: HttpRequest, exc: Any) -> HttpResponse:
+        # A multipart (or form) body Django cannot parse: bad input like a body that is not JSON (schemathesis
+        # found a malformed multipart part answering 500).
+        detail = f"body: not a readable multipart/form-data body ({exc}) (OD-IN-01)"
+        return problem(400, detail, code="invalid_input", request=request, rules=["OD-IN-01"])
+
     def on_404(request: HttpRequest, exc: Any) -> HttpResponse:
         return problem(404, str(exc) or "not found", code="not_found", request=request)
 
@@ -156,6 +163,7 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Exception, on_anything)
     api.add_exception_handler(Http404, on_404)
     api.add_exception_handler(HttpError, on_http_error)
+    api.add_exception_handler(MultiPartParserError, on_unreadable_form)
     api.add_exception_handler(Throttled, on_throttled)
     api.add_exception_handler(AuthenticationError, on_authentication)
     api.add_exception_handler(NinjaValidationError, on_validation)

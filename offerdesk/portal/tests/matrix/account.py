@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from . import PERSONAS, Row, answers, signed_in
+from typing import Any
+
+from offerdesk.apikeys.choices import TokenScope
+from offerdesk.apikeys.services import api_token_create
+
+from . import PERSONAS, Row, World, answers, only, signed_in
+
+
+def owners_token(world: World) -> dict[str, Any]:
+    """An API token of the owner's (pat's): only pat sees or revokes it, whoever else asks (staff included)."""
+    owner = world.persona("owner")
+    assert owner is not None
+    return {"pk": api_token_create(actor=owner, name="PSA sync", scope=TokenScope.READ).token.pk}
+
 
 # The home sends everyone on: signed-in users to their role's home, anyone else to the sign-in page.
 EVERYONE_REDIRECTED = answers(302)
@@ -14,6 +27,12 @@ ROWS: dict[str, Row] = {
     "healthz": Row(expect=answers(503)),
     "portal:home": Row(expect=EVERYONE_REDIRECTED),
     "portal:account": Row(expect=signed_in(200)),
+    # Everyone signed in has API tokens of their own (ADR 29); an empty form is refused by its field and makes none.
+    "portal:account-api-tokens": Row(expect=signed_in(200)),
+    "portal:account-api-tokens-make": Row(expect=signed_in(400), method="post"),
+    "portal:account-api-token": Row(expect=only(("owner",), 200), kwargs=owners_token),
+    # The owner revokes it (back to the list); anyone else's token is not found, staff and a superuser included.
+    "portal:account-api-token-revoke": Row(expect=only(("owner",), 302), kwargs=owners_token, method="post"),
     "account_login": Row(expect=ENTRANCE),
     # Signing out is a POST (a GET only asks to confirm); after it, the sign-in page.
     "account_logout": Row(expect=answers(302), method="post"),
