@@ -12,8 +12,8 @@ from ninja import Field, Query, Router, Schema, Status
 from offerdesk.notifications.choices import OutboxStatus, WebhookEvent
 from offerdesk.notifications.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from offerdesk.notifications.selectors import (
-    webhook_delivery_of,
     webhook_delivery_list,
+    webhook_delivery_of,
     webhook_subscription_get_for,
     webhook_subscription_list,
 )
