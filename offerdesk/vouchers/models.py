@@ -146,8 +146,9 @@ class Voucher(TimeStampedModel):
         indexes = [
             # Vouchers by expiry (the daily run, reminders). No index names `status`, and the table keeps room on
             # each page (fillfactor 50, migration 0003), so that a change of status — a million expiring on one
-            # day — is a HOT update that writes no index entry at all (ADR 18)
-            models.Index(fields=("expiry_date",), name="voucher_expiry"),
+            # day — is a HOT update that writes no index entry at all (ADR 18). With the id: the API's lists page
+            # by (expiry date, id), and a page in a day of 100,000 vouchers reads 50 entries, not the whole day.
+            models.Index(fields=("expiry_date", "id"), name="voucher_expiry"),
             models.Index(fields=("partner",), condition=Q(partner__isnull=False), name="voucher_partner"),
             models.Index(fields=("deal",), condition=Q(deal__isnull=False), name="voucher_deal"),
         ]
