@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from collections.abc import Callable
 
 from django.conf import settings
@@ -28,6 +29,27 @@ from .problems import domain_problem, problem
 
 API_PREFIX = "/api/"
 REPLAYED = "Idempotent-Replayed"
+SECRET_ANSWER = "_offerdesk_secret_answer"  # set by an operation whose answer holds a secret shown once
+
+
+def answer_holds_a_secret(request: HttpRequest) -> None:
+    """Mark this request's answer as holding a secret (`secret`): a replay gets the answer with it left out, so
+    that no secret is kept with the key (a token is kept only as its digest, ADR 29)."""
+    setattr(request, SECRET_ANSWER, True)
+
+
+def _kept_body(request: HttpRequest, body: bytes) -> bytes:
+    if not getattr(request, SECRET_ANSWER, False):
+        return body
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return b""
+    if isinstance(answer, dict) and "secret" in answer:
+        answer["secret"] = None  # shown once, to the first answer; a replay says the thing exists
+    return json.dumps(answer, ensure_ascii=False).encode()
+
+
 # Answers that had no effect and may well differ next time: not kept, the key may be sent again.
 NOT_KEPT = frozenset({401, 403, 408, 429})
 
@@ -95,7 +117,7 @@ class ApiWriteMiddleware:
                 key=claim.key,
                 status=response.status_code,
                 content_type=response.get("Content-Type", ""),
-                body=response.content,
+                body=_kept_body(request, response.content),
             )
         return response
 

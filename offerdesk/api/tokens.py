@@ -15,6 +15,7 @@ from offerdesk.core.errors import PermissionDenied
 
 from .auth import caller, request_token
 from .lists import ListParams, Page, page_of
+from .middleware import answer_holds_a_secret
 from .schemas import Input
 
 router = Router(tags=["tokens"])
@@ -45,7 +46,9 @@ class TokenOut(Schema):
 
 
 class NewTokenOut(TokenOut):
-    secret: str = Field(description="The token itself: shown this once, store it now.")
+    secret: str | None = Field(
+        description="The token itself: shown this once, store it now (null in a replay of the same Idempotency-Key)."
+    )
 
 
 class TokenIn(Input):
@@ -68,6 +71,7 @@ def token_create_op(request: HttpRequest, body: TokenIn) -> Status[NewTokenOut]:
     if request_token(request) is not None:
         raise PermissionDenied("API tokens are made in the portal (or with its session), not with another token")
     made = api_token_create(actor=caller(request), name=body.name, scope=body.scope, days=body.days)
+    answer_holds_a_secret(request)
     return Status(201, NewTokenOut(**TokenOut.of(made.token).model_dump(), secret=made.secret))
 
 

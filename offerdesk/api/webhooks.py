@@ -28,6 +28,7 @@ from offerdesk.notifications.webhooks import (
 
 from .auth import caller
 from .lists import ListParams, Page, page_of
+from .middleware import answer_holds_a_secret
 from .schemas import Input
 
 router = Router(tags=["webhooks"])
@@ -59,8 +60,9 @@ class SubscriptionOut(Schema):
 
 
 class NewSubscriptionOut(SubscriptionOut):
-    secret: str = Field(
-        description="The signing secret (whsec_…, Standard Webhooks): shown this once, store it now. Verify each "
+    secret: str | None = Field(
+        description="The signing secret (whsec_…, Standard Webhooks): shown this once, store it now (null in a "
+        "replay of the same Idempotency-Key). Verify each "
         "delivery's webhook-signature with it (e.g. `standardwebhooks.Webhook(secret).verify(body, headers)`)."
     )
 
@@ -154,6 +156,7 @@ def webhook_create_op(request: HttpRequest, body: SubscriptionIn) -> Status[NewS
     made = webhook_subscription_create(
         actor=caller(request), url=body.url, events=body.events, description=body.description, active=body.active
     )
+    answer_holds_a_secret(request)
     return Status(201, NewSubscriptionOut(**SubscriptionOut.of(made.subscription).model_dump(), secret=made.secret))
 
 
@@ -195,6 +198,7 @@ def webhook_delete_op(request: HttpRequest, webhook_id: int) -> Status[None]:
 def webhook_rotate_op(request: HttpRequest, webhook_id: int) -> NewSubscriptionOut:
     user = caller(request)
     made = webhook_secret_rotate(actor=user, subscription=webhook_subscription_get_for(user=user, key=webhook_id))
+    answer_holds_a_secret(request)
     return NewSubscriptionOut(**SubscriptionOut.of(made.subscription).model_dump(), secret=made.secret)
 
 

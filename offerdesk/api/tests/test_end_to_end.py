@@ -6,6 +6,7 @@ is made beforehand; every step after it is a call to /api/v1, on the day the sto
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -77,6 +78,11 @@ def test_a_cso_redemption_from_nomination_to_payment_run_through_the_api_alone(c
     factories.cso_customer(cast.operator)
     seller, pat, reviewer, finance = (Api(u) for u in (cast.seller, cast.pat, cast.reviewer, cast.finance))
     fabrikam = cast.fabrikam.pk
+    # And Fabrikam's PSA subscribed to every event (a receiver nobody serves: the deliveries wait, logged)
+    events = ["voucher.issued", "request.submitted", "request.approved", "payment.scheduled", "payment.paid"]
+    subscribed = call(pat, "POST", "/webhooks/", {"url": "http://127.0.0.1:9/psa", "events": events}, when="2023-09-01")
+    assert subscribed.status_code == 201 and subscribed.json()["secret"].startswith("whsec_")
+    hook = subscribed.json()
     # When the seller nominates Contoso with Fabrikam, and pat accepts the referral: the voucher is issued
     nomination = write(
         seller,
@@ -115,6 +121,15 @@ def test_a_cso_redemption_from_nomination_to_payment_run_through_the_api_alone(c
     assert Payment.objects.count() == 1
     paid_through_a_run(finance, pat, up_to="2024-03-31", when="2024-04-02", expected=[payment["amount"]])
     assert read(pat, f"/vouchers/{voucher['code']}", when="2024-04-02")["status"] == "completed"
+    # And each moment was one event for the PSA, however often its writes were retried
+    deliveries = read(pat, f"/webhooks/{hook['id']}/deliveries", {"limit": 200}, when="2024-04-02")["items"]
+    assert Counter(d["event"] for d in deliveries) == {
+        "voucher.issued": 1,
+        "request.submitted": 2,
+        "request.approved": 2,
+        "payment.scheduled": 1,
+        "payment.paid": 1,
+    }
 
 
 def _voucher(answer: dict[str, Any]) -> Voucher:

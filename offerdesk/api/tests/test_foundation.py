@@ -299,3 +299,18 @@ def test_a_multipart_body_django_cannot_read_is_bad_input(cast: Cast) -> None:
     refused = api.send("POST", "/documents/verify", raw=body, content_type=f"multipart/form-data; boundary={boundary}")
     assert refused.status_code == 400, refused.content
     assert problem_of(refused)["detail"].startswith("body: not a readable multipart/form-data body")
+
+
+def test_a_replayed_token_creation_keeps_no_secret(cast: Cast) -> None:
+    client = Client()
+    client.force_login(cast.pat)
+    client.get("/notices/")  # the CSRF cookie
+    headers = {"X-CSRFToken": client.cookies["csrftoken"].value, "Idempotency-Key": "make-crm-token"}
+    body = {"name": "CRM", "scope": "read"}
+    first = client.post("/api/v1/tokens/", body, content_type="application/json", headers=headers)
+    replay = client.post("/api/v1/tokens/", body, content_type="application/json", headers=headers)
+    assert (first.status_code, replay.status_code) == (201, 201)
+    secret = first.json()["secret"]
+    assert secret.startswith("odk_") and replay.json()["secret"] is None
+    assert replay.json()["id"] == first.json()["id"] and ApiToken.objects.filter(user=cast.pat).count() == 1
+    assert secret.encode() not in bytes(IdempotencyKey.objects.get(key="make-crm-token").body)
