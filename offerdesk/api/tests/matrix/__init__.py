@@ -19,7 +19,16 @@ from typing import Any
 
 from offerdesk.portal.tests.matrix import PERSONAS, World, answers
 
-__all__ = ["PERSONAS", "UNAUTHENTICATED", "Op", "World", "answers", "only", "signed_in"]
+__all__ = [
+    "MICROSOFT_WRITE_REFUSED_INPUT",
+    "PERSONAS",
+    "UNAUTHENTICATED",
+    "Op",
+    "World",
+    "answers",
+    "only",
+    "signed_in",
+]
 
 UNAUTHENTICATED = 401  # no token, no session: the API answers 401 (the portal sends to its sign-in page)
 
@@ -48,3 +57,17 @@ def signed_in(status: int = 200, **overrides: int) -> dict[str, int]:
 def only(personas: tuple[str, ...], status: int = 200, *, others: int = 404, **overrides: int) -> dict[str, int]:
     """The named personas get `status`, the other personas with a token `others`, anonymous 401."""
     return answers(others, **({p: status for p in personas} | {"anonymous": UNAUTHENTICATED} | overrides))
+
+
+# A seller's or operator's write with a body the service refuses (400); other signed-in roles are refused the role
+# (403) and another tenant's people find nothing (404): the issue of a voucher, the record of a deal.
+MICROSOFT_WRITE_REFUSED_INPUT = only(
+    ("seller", "operator", "superuser"),
+    400,
+    owner=403,
+    colleague=403,
+    customer=403,
+    reviewer=403,
+    finance=403,
+    auditor=403,
+)
